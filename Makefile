@@ -1,0 +1,41 @@
+# The two commands of the README: `make demo` and `make test`.
+# Each builds .venv from nothing; python3.12 (the Lambda runtime) is preferred.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Try interpreters by running them: a pyenv shim may exist yet fail to start.
+PYTHON_BOOT := $(shell for c in "python3.12" "env PYENV_VERSION=3.12.1 python3.12" "python3"; do \
+	if $$c -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo "$$c"; break; fi; done)
+
+.PHONY: demo test lint unit install clean bench packs
+
+$(STAMP): pyproject.toml
+	@test -n '$(PYTHON_BOOT)' || { echo "error: Python 3.11+ not found (tried python3.12, python3)"; exit 2; }
+	@echo "creating $(VENV) with $(PYTHON_BOOT)"
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@$(VENV)/bin/lambda-compliance scan --demo
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check src rules tests
+	@$(VENV)/bin/ruff format --check src rules tests
+	@$(VENV)/bin/cfn-lint --non-zero-exit-code error $$(find templates conformance-packs -name '*.yaml' -not -path '*/ssm/*' 2>/dev/null)
+
+unit: $(STAMP)
+	@$(PY) -m pytest -n 2
+
+test: lint unit
+
+bench: $(STAMP)
+	@$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) dist reports
