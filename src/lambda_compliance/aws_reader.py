@@ -12,6 +12,7 @@ to the collector's inventory in a scan: one rule code path, two data sources.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -150,7 +151,9 @@ class AwsReader:
                 self._cache[key] = value
             return value
 
-    def seed(self, service: str, operation: str, result: Any, *, region: str | None = None, **kwargs: Any) -> None:
+    def seed(
+        self, service: str, operation: str, result: Any, *, region: str | None = None, **kwargs: Any
+    ) -> None:
         """Record a response fetched elsewhere (the collector) as if ``call`` had made it."""
         with self._guard:
             self._cache[("call", service, region or self.region, operation, _freeze(kwargs))] = result
@@ -204,7 +207,9 @@ class AwsReader:
                     return []
                 raise
 
-        return self.memo(("collect", service, region or self.region, operation, result_key, _freeze(kwargs)), fetch)
+        return self.memo(
+            ("collect", service, region or self.region, operation, result_key, _freeze(kwargs)), fetch
+        )
 
     # Config inventory -------------------------------------------------------
     def resources(self, resource_type: str) -> list[ConfigItem]:
@@ -215,7 +220,9 @@ class AwsReader:
     ) -> ConfigItem | None:
         return self.memo(
             ("resource", resource_type, resource_id, resource_name),
-            lambda: self.inventory.resource(resource_type, resource_id=resource_id, resource_name=resource_name),
+            lambda: self.inventory.resource(
+                resource_type, resource_id=resource_id, resource_name=resource_name
+            ),
         )
 
 
@@ -229,8 +236,7 @@ def reader_for(client_factory: ClientFactoryLike, event: Mapping[str, Any] | Non
         return cached
     account = (event or {}).get("accountId")
     reader = AwsReader(client_factory, account_id=account if isinstance(account, str) else None)
-    try:
+    # A factory with __slots__ refuses the attribute: the reader then lives for this call only.
+    with contextlib.suppress(AttributeError):
         client_factory._lambda_compliance_reader = reader  # type: ignore[attr-defined]
-    except AttributeError:
-        pass  # a factory with __slots__: the reader just lives for this call
     return reader

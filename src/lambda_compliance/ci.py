@@ -110,9 +110,11 @@ def normalise_ci(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     ci["tags"] = {str(k): v for k, v in tags.items()} if isinstance(tags, dict) else {}
 
     relationships = ci.get("relationships")
-    ci["relationships"] = [
-        _relationship(r) for r in relationships if isinstance(r, dict)
-    ] if isinstance(relationships, list) else []
+    ci["relationships"] = (
+        [_relationship(r) for r in relationships if isinstance(r, dict)]
+        if isinstance(relationships, list)
+        else []
+    )
     return ci
 
 

@@ -102,7 +102,9 @@ def _event(rule: str, account_id: str, raw_params: Mapping[str, Any], periodic: 
 
 
 def _to_result(rule: str, evaluation: Evaluation, ci: ConfigItem | None, account: str, region: str) -> Result:
-    compliance = evaluation.complianceType if evaluation.complianceType in VALID_COMPLIANCE else "NON_COMPLIANT"
+    compliance = (
+        evaluation.complianceType if evaluation.complianceType in VALID_COMPLIANCE else "NON_COMPLIANT"
+    )
     annotation = (evaluation.annotation or "")[:ANNOTATION_LIMIT]
     return Result(
         rule=rule,

@@ -37,14 +37,24 @@ class Param:
 
     @classmethod
     def integer(
-        cls, name: str, default: int | None, description: str, *, minimum: int | None = None,
+        cls,
+        name: str,
+        default: int | None,
+        description: str,
+        *,
+        minimum: int | None = None,
         maximum: int | None = None,
     ) -> Param:
         return cls(name, "int", default, description, minimum=minimum, maximum=maximum)
 
     @classmethod
     def string_list(
-        cls, name: str, default: tuple[str, ...], description: str, *, pattern: str | None = None,
+        cls,
+        name: str,
+        default: tuple[str, ...],
+        description: str,
+        *,
+        pattern: str | None = None,
         required: bool = False,
     ) -> Param:
         return cls(name, "list", tuple(default), description, pattern=pattern, required=required)

@@ -22,8 +22,14 @@ REGION = "us-east-1"
 CAPTURE_TIME = "2026-11-29T08:00:00.000Z"
 
 
-def lambda_ci(name: str = "orders-api", *, supplementary: Mapping[str, Any] | None = None,
-              tags: Mapping[str, str] | None = None, status: str = "OK", **configuration: Any) -> dict[str, Any]:
+def lambda_ci(
+    name: str = "orders-api",
+    *,
+    supplementary: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    status: str = "OK",
+    **configuration: Any,
+) -> dict[str, Any]:
     """An AWS::Lambda::Function CI in invoking-event format; keyword arguments override configuration."""
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
     conf: dict[str, Any] = {
@@ -120,8 +126,9 @@ class NoClients:
 def reader(inventory: list[dict[str, Any]] | None = None, factory: Any = None) -> AwsReader:
     """A reader over a local inventory; seed it with ``reader.seed(...)`` for service responses."""
     items = [ConfigItem.of(ci) for ci in inventory or []]
-    return AwsReader(factory or NoClients(), account_id=ACCOUNT, region=REGION,
-                     inventory=LocalInventory(items))
+    return AwsReader(
+        factory or NoClients(), account_id=ACCOUNT, region=REGION, inventory=LocalInventory(items)
+    )
 
 
 class _ReaderFactory:
@@ -132,8 +139,9 @@ class _ReaderFactory:
         return self.reader.client(service, region)
 
 
-def evaluate(rule: Any, ci: Mapping[str, Any], params: Mapping[str, Any] | None = None,
-             aws: AwsReader | None = None) -> list[Evaluation]:
+def evaluate(
+    rule: Any, ci: Mapping[str, Any], params: Mapping[str, Any] | None = None, aws: AwsReader | None = None
+) -> list[Evaluation]:
     """Run ``rule.evaluate_change`` as rdklib would, with parameters parsed by the rule."""
     valid = rule.evaluate_parameters(dict(params or {}))
     event = {"accountId": ACCOUNT, "configRuleName": type(rule).__name__}

@@ -42,8 +42,14 @@ class CollectContext:
     # CIs built so far, by type: later builders read earlier ones (roles of the functions).
     built: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def base_ci(self, resource_type: str, resource_id: str, resource_name: str, arn: str | None,
-                region: str | None = None) -> dict[str, Any]:
+    def base_ci(
+        self,
+        resource_type: str,
+        resource_id: str,
+        resource_name: str,
+        arn: str | None,
+        region: str | None = None,
+    ) -> dict[str, Any]:
         return {
             "version": "1.3",
             "awsAccountId": self.account_id,

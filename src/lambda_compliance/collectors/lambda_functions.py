@@ -57,10 +57,16 @@ def function_ci(ctx: CollectContext, name: str) -> dict[str, Any] | None:
     role = configuration.get("Role")
     if isinstance(role, str):
         ci["relationships"].append(
-            {"resourceType": "AWS::IAM::Role", "resourceName": role.rsplit("/", 1)[-1], "name": "Is associated with "}
+            {
+                "resourceType": "AWS::IAM::Role",
+                "resourceName": role.rsplit("/", 1)[-1],
+                "name": "Is associated with ",
+            }
         )
     for subnet in (configuration.get("VpcConfig") or {}).get("SubnetIds") or []:
-        ci["relationships"].append({"resourceType": "AWS::EC2::Subnet", "resourceId": subnet, "name": "Is contained in "})
+        ci["relationships"].append(
+            {"resourceType": "AWS::EC2::Subnet", "resourceId": subnet, "name": "Is contained in "}
+        )
     for group in (configuration.get("VpcConfig") or {}).get("SecurityGroupIds") or []:
         ci["relationships"].append(
             {"resourceType": "AWS::EC2::SecurityGroup", "resourceId": group, "name": "Is associated with "}

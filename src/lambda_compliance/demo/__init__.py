@@ -65,12 +65,22 @@ class Estate:
     def client(self, service: str, region: str | None = None) -> Any:
         return self.session.client(service, region_name=region or self.region, endpoint_url=self.endpoint_url)
 
-    def role(self, name: str, *, inline: dict[str, Any] | None = None, managed: tuple[str, ...] = (),
-             trust: dict[str, Any] | None = None, boundary: str | None = None) -> str:
+    def role(
+        self,
+        name: str,
+        *,
+        inline: dict[str, Any] | None = None,
+        managed: tuple[str, ...] = (),
+        trust: dict[str, Any] | None = None,
+        boundary: str | None = None,
+    ) -> str:
         if name in self.roles:
             return self.roles[name]
         iam = self.client("iam")
-        kwargs: dict[str, Any] = {"RoleName": name, "AssumeRolePolicyDocument": json.dumps(trust or LAMBDA_TRUST)}
+        kwargs: dict[str, Any] = {
+            "RoleName": name,
+            "AssumeRolePolicyDocument": json.dumps(trust or LAMBDA_TRUST),
+        }
         if boundary:
             kwargs["PermissionsBoundary"] = boundary
         arn = iam.create_role(**kwargs)["Role"]["Arn"]
@@ -99,7 +109,11 @@ class Estate:
 @cache
 def seeders() -> tuple[Any, ...]:
     modules = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
-    return tuple(sorted((m for m in modules if hasattr(m, "seed")), key=lambda m: (getattr(m, "ORDER", 50), m.__name__)))
+    return tuple(
+        sorted(
+            (m for m in modules if hasattr(m, "seed")), key=lambda m: (getattr(m, "ORDER", 50), m.__name__)
+        )
+    )
 
 
 def seed(estate: Estate) -> Estate:
@@ -118,8 +132,12 @@ def running_demo() -> Iterator[Estate]:
     server.start()
     host, port = server.get_host_and_port()
     try:
-        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                aws_session_token="testing", region_name=REGION)
+        session = boto3.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            aws_session_token="testing",
+            region_name=REGION,
+        )
         yield seed(Estate(session=session, endpoint_url=f"http://{host}:{port}"))
     finally:
         server.stop()

@@ -1,0 +1,268 @@
+"""``lambda-compliance``: scan an account, a Config snapshot or the demo estate with the rule code.
+
+Exit status: 0 when every evaluated resource complies, 1 when any is
+NON_COMPLIANT or a rule failed, 2 on usage, input or credential errors (one
+line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from lambda_compliance import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+# Subcommands register here: name -> (configure parser, run). Other modules add theirs.
+COMMANDS: dict[
+    str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+] = {}
+
+
+def command(name: str, configure: Callable[[argparse.ArgumentParser], None]) -> Callable[..., Any]:
+    def register(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = (configure, run)
+        return run
+
+    return register
+
+
+def _configure_scan(p: argparse.ArgumentParser) -> None:
+    source = p.add_argument_group("what to scan (default: the account of your AWS credentials)")
+    source.add_argument("--profile", help="AWS named profile")
+    source.add_argument("--region", help="AWS region (default: the profile's region, else us-east-1)")
+    source.add_argument("--endpoint-url", help="send every AWS request to this endpoint (e.g. a moto server)")
+    source.add_argument("--snapshot", metavar="FILE", help="evaluate a Config snapshot or config API dump")
+    source.add_argument("--demo", action="store_true", help="scan the built-in demo estate (local moto)")
+    p.add_argument("--rules", help="comma-separated rule names (default: all)")
+    p.add_argument("--family", help="comma-separated rule families: lambda, role, data, apigateway, account")
+    p.add_argument("--format", default="table", help="table (default) or json")
+    p.add_argument("--output", metavar="PATH", help="write the report to PATH instead of stdout")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def _select_rules(args: argparse.Namespace) -> list[Any]:
+    from lambda_compliance import catalog
+
+    try:
+        rules = list(catalog.select_rules(args.rules, args.family))
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+    if not rules:
+        raise UsageError("no rules selected")
+    return rules
+
+
+@contextmanager
+def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+    from lambda_compliance.collectors import ProgressSink
+
+    if not enabled:
+        yield ProgressSink()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("[bold]scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task("scan", total=0)
+
+    class Bar(ProgressSink):
+        def add_total(self, n: int) -> None:
+            progress.update(task, total=(progress.tasks[0].total or 0) + n)
+
+        def advance(self, n: int = 1) -> None:
+            progress.advance(task, n)
+
+    with progress:
+        yield Bar()
+
+
+def _session(args: argparse.Namespace) -> Any:
+    import boto3
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        return boto3.Session(profile_name=args.profile) if args.profile else boto3.Session()
+    except ProfileNotFound:
+        raise UsageError(f"AWS profile '{args.profile}' not found") from None
+
+
+@command("scan", _configure_scan)
+def run_scan(args: argparse.Namespace) -> int:
+    from lambda_compliance import engine, report, scan
+
+    if sum(bool(x) for x in (args.snapshot, args.demo)) > 1:
+        raise UsageError("choose one of --snapshot and --demo")
+    if args.format not in report.renderers():
+        raise UsageError(
+            f"unknown format '{args.format}' (choose from {', '.join(sorted(report.renderers()))})"
+        )
+    rules = _select_rules(args)
+    show_progress = not args.no_progress and sys.stderr.isatty()
+    try:
+        with _progress(show_progress) as sink:
+            if args.snapshot:
+                from lambda_compliance.snapshot import SnapshotError, read_snapshot
+
+                try:
+                    snap = read_snapshot(args.snapshot)
+                except SnapshotError as exc:
+                    raise UsageError(str(exc)) from None
+                reports = [scan.scan_items(rules, snap.items, progress=sink)]
+            elif args.demo:
+                from lambda_compliance.demo import running_demo
+
+                logging.getLogger("werkzeug").setLevel(logging.ERROR)
+                with running_demo() as estate:
+                    reports = [
+                        scan.scan_account(
+                            rules,
+                            session=estate.session,
+                            region=estate.region,
+                            endpoint_url=estate.endpoint_url,
+                            progress=sink,
+                        )
+                    ]
+            else:
+                session = _session(args)
+                region = args.region or session.region_name or "us-east-1"
+                reports = [_scan_live(scan, rules, session, region, args.endpoint_url, sink)]
+    except engine.InvalidRuleParameters as exc:
+        raise UsageError(f"invalid rule parameters: {exc}") from None
+    document = report.build_document(reports, rules)
+    _emit(document, args)
+    findings = document["summary"]["NON_COMPLIANT"] > 0 or bool(document["errors"])
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def _scan_live(
+    scan: Any, rules: list[Any], session: Any, region: str, endpoint: str | None, sink: Any
+) -> Any:
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+    )
+
+    try:
+        return scan.scan_account(rules, session=session, region=region, endpoint_url=endpoint, progress=sink)
+    except (NoCredentialsError, PartialCredentialsError):
+        raise UsageError("no AWS credentials found (set a profile with --profile or AWS_PROFILE)") from None
+    except NoRegionError:
+        raise UsageError("no AWS region set (use --region)") from None
+    except EndpointConnectionError as exc:
+        raise UsageError(f"cannot reach AWS endpoint {exc.kwargs.get('endpoint_url', '')}") from None
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in {
+            "InvalidClientTokenId",
+            "ExpiredToken",
+            "UnrecognizedClientException",
+            "SignatureDoesNotMatch",
+            "AccessDenied",
+            "AccessDeniedException",
+            "ExpiredTokenException",
+        }:
+            raise UsageError(
+                f"AWS rejected the credentials or permissions ({code} on {exc.operation_name})"
+            ) from None
+        raise
+
+
+def _emit(document: dict[str, Any], args: argparse.Namespace) -> None:
+    from rich.console import Console
+
+    from lambda_compliance import report
+
+    renderer = report.renderers()[args.format]
+    if args.output:
+        path = Path(args.output)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if args.format == "table":
+                with path.open("w", encoding="utf-8") as handle:
+                    renderer(document, Console(file=handle, width=160, no_color=True))
+            else:
+                path.write_text(renderer(document, None) or "", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+        print(f"wrote {args.format} report to {path}", file=sys.stderr)
+        return
+    text = renderer(document, Console())
+    if text is not None:
+        sys.stdout.write(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _load_commands()
+    parser = argparse.ArgumentParser(
+        prog="lambda-compliance",
+        description="Custom AWS Config rules for AWS Lambda, mapped to compliance frameworks.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (configure, run) in COMMANDS.items():
+        doc = (run.__doc__ or "").strip().splitlines()
+        p = sub.add_parser(name, help=doc[0] if doc else None)
+        configure(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def _load_commands() -> None:
+    """Import the modules that register further subcommands (packs, report, package, ...)."""
+    import importlib
+    import pkgutil
+
+    import lambda_compliance.commands as commands
+
+    for info in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+
+
+run_scan.__doc__ = "Evaluate the rules against an account, a Config snapshot or the demo estate."
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: one line, never a traceback, never a payload
+        if os.environ.get("LAMBDA_COMPLIANCE_DEBUG"):
+            raise
+        from lambda_compliance.engine import describe_error
+
+        print(f"error: {describe_error(exc)} (set LAMBDA_COMPLIANCE_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands beyond ``scan``: each module registers itself with ``cli.command``."""

@@ -1,0 +1,65 @@
+"""``--format table``: what a person reads in a terminal, grouped by rule with counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+FORMAT = "table"
+MAX_FAILURES_SHOWN = 8
+_STYLE = {"COMPLIANT": "green", "NON_COMPLIANT": "bold red", "NOT_APPLICABLE": "dim"}
+
+
+def render(document: dict[str, Any], console: Console | None = None) -> None:
+    console = console or Console()
+    summary = document["summary"]
+    table = Table(title="lambda-compliance scan", title_justify="left", show_lines=False)
+    table.add_column("Rule", no_wrap=True)
+    table.add_column("Pass", justify="right", style="green")
+    table.add_column("Fail", justify="right", style="red")
+    table.add_column("N/A", justify="right", style="dim")
+    for rule, counts in summary["rules"].items():
+        fail = counts["NON_COMPLIANT"]
+        table.add_row(
+            Text(rule, style="bold red" if fail else ""),
+            str(counts["COMPLIANT"]),
+            str(fail),
+            str(counts["NOT_APPLICABLE"]),
+        )
+    console.print(table)
+
+    failing: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for evaluation in document["evaluations"]:
+        if evaluation["compliance"] == "NON_COMPLIANT":
+            failing[evaluation["rule"]].append(evaluation)
+    for rule, items in failing.items():
+        console.print(Text(f"\n{rule}", style="bold"))
+        for item in items[:MAX_FAILURES_SHOWN]:
+            where = item["resourceId"]
+            if item.get("region"):
+                where = f"{where} ({item['accountId']}/{item['region']})" if item.get("accountId") else where
+            console.print(
+                Text("  ✗ ", style="red") + Text(where, style="bold") + Text(f"  {item['annotation']}")
+            )
+        if len(items) > MAX_FAILURES_SHOWN:
+            console.print(Text(f"  … and {len(items) - MAX_FAILURES_SHOWN} more", style="dim"))
+
+    for error in document.get("errors", []):
+        target = f" {error['resourceId']}" if error.get("resourceId") else ""
+        console.print(Text(f"error: {error['rule']}{target}: {error['message']}", style="yellow"))
+
+    targets = document["scan"]["targets"]
+    seconds = sum(t["seconds"] for t in targets)
+    requests = sum(t["requests"] for t in targets)
+    line = Text()
+    line.append(f"\n{summary['NON_COMPLIANT']} non-compliant", style=_STYLE["NON_COMPLIANT"])
+    line.append(f", {summary['COMPLIANT']} compliant", style=_STYLE["COMPLIANT"])
+    line.append(f", {summary['NOT_APPLICABLE']} not applicable", style=_STYLE["NOT_APPLICABLE"])
+    line.append(f" — {len(document['scan']['rules'])} rules, ")
+    line.append(f"{sum(t['resources'] for t in targets)} resources, {requests} AWS requests, {seconds:.1f}s")
+    console.print(line)
+    return None

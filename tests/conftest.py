@@ -1,0 +1,71 @@
+"""Shared fixtures: a moto server on 127.0.0.1 and a CLI runner. Tests never reach real AWS."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+for _key, _value in {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+}.items():
+    os.environ[_key] = _value
+os.environ.pop("AWS_PROFILE", None)
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto(moto_endpoint: str) -> Iterator[Any]:
+    """A clean moto account for this test, with the demo's helpers (roles, functions) bound to it."""
+    from lambda_compliance.demo import Estate
+
+    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()
+    session = boto3.Session(region_name="us-east-1")
+    yield Estate(session=session, endpoint_url=moto_endpoint)
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Run the CLI in-process; returns (exit status, JSON document or None, stdout, stderr)."""
+    from lambda_compliance.cli import main
+
+    def run(*args: str) -> tuple[int, dict[str, Any] | None, str, str]:
+        out = tmp_path / "report.json"
+        argv = list(args)
+        wants_json = "--format" not in argv
+        if wants_json:
+            argv += ["--format", "json", "--output", str(out)]
+        status = main(argv)
+        captured = capsys.readouterr()
+        document = json.loads(out.read_text()) if wants_json and out.exists() else None
+        return status, document, captured.out, captured.err
+
+    return run
+
+
+def verdict_map(document: dict[str, Any], rule: str) -> dict[str, str]:
+    """resourceId -> compliance for one rule."""
+    return {e["resourceId"]: e["compliance"] for e in document["evaluations"] if e["rule"] == rule}
