@@ -47,6 +47,21 @@ def _maybe_json(value: Any) -> Any:
     return value
 
 
+def _decode_nested(value: Any, depth: int = 2) -> Any:
+    """Undo JSON encoding applied once (snapshot Policy strings) or twice (API supplementaryConfiguration)."""
+    for _ in range(depth):
+        if not isinstance(value, str):
+            break
+        stripped = value.strip()
+        if not stripped.startswith('"'):
+            return _maybe_json(value)
+        try:
+            value = json.loads(stripped)
+        except ValueError:
+            break
+    return value
+
+
 def decode_document(value: Any) -> Any:
     """Decode an IAM policy document that may be URL-encoded JSON, plain JSON or already parsed."""
     if not isinstance(value, str):
@@ -99,7 +114,7 @@ def normalise_ci(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     supplementary = _maybe_json(ci.get("supplementaryConfiguration"))
     if isinstance(supplementary, dict):
         ci["supplementaryConfiguration"] = {
-            key: _unwrap(_maybe_json(value)) for key, value in supplementary.items()
+            key: _unwrap(_decode_nested(value)) for key, value in supplementary.items()
         }
     else:
         ci["supplementaryConfiguration"] = {}

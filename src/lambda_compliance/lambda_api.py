@@ -30,7 +30,8 @@ def function_policy(aws: AwsReader, function: str) -> str | None:
     return policy if isinstance(policy, str) else None
 
 
-def environment_variables(aws: AwsReader, function: str) -> dict[str, Any]:
-    configuration = function_configuration(aws, function) or {}
-    variables = (configuration.get("Environment") or {}).get("Variables")
+def variables_of(configuration: dict[str, Any]) -> dict[str, Any]:
+    """The environment variables of a GetFunctionConfiguration response ({} when none or malformed)."""
+    environment = configuration.get("Environment")
+    variables = environment.get("Variables") if isinstance(environment, dict) else None
     return variables if isinstance(variables, dict) else {}

@@ -157,3 +157,40 @@ def evaluate_periodic(rule: Any, aws: AwsReader, params: Mapping[str, Any] | Non
 def verdicts(evaluations: list[Evaluation]) -> list[tuple[str, str]]:
     """(compliance, annotation) pairs: what a test asserts exactly."""
     return [(e.complianceType, e.annotation) for e in evaluations]
+
+
+def seed_function_configuration(
+    aws: AwsReader, name: str, variables: Mapping[str, str] | None, kms_key: str | None = None
+) -> None:
+    """What GetFunctionConfiguration returns for ``name`` (``variables=None``: the function is gone)."""
+    if variables is None:
+        aws.seed("lambda", "get_function_configuration", None, FunctionName=name)
+        return
+    configuration: dict[str, Any] = {"FunctionName": name, "Environment": {"Variables": dict(variables)}}
+    if kms_key:
+        configuration["KMSKeyArn"] = kms_key
+    aws.seed("lambda", "get_function_configuration", configuration, FunctionName=name)
+
+
+def resource_policy(*statements: Mapping[str, Any]) -> str:
+    """A function resource policy as GetPolicy / the CI's supplementaryConfiguration.Policy hold it."""
+    return json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": list(statements)})
+
+
+def permission(
+    sid: str,
+    principal: Any,
+    action: str = "lambda:InvokeFunction",
+    condition: Mapping[str, Any] | None = None,
+    effect: str = "Allow",
+) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": effect,
+        "Principal": principal,
+        "Action": action,
+        "Resource": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders-api",
+    }
+    if condition:
+        statement["Condition"] = dict(condition)
+    return statement

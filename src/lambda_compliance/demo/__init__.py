@@ -13,6 +13,7 @@ import io
 import json
 import os
 import pkgutil
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -131,6 +132,10 @@ def running_demo() -> Iterator[Estate]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    # moto keeps its state per process: start every demo from an empty account.
+    urllib.request.urlopen(
+        urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+    ).close()
     try:
         session = boto3.Session(
             aws_access_key_id="testing",

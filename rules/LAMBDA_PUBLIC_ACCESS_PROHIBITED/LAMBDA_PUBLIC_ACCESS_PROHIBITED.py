@@ -1,0 +1,46 @@
+"""LAMBDA_PUBLIC_ACCESS_PROHIBITED: the function's resource policy grants nothing to everyone.
+
+A statement is public when it allows ``*`` / ``{"AWS": "*"}`` (or uses NotPrincipal)
+without aws:SourceAccount, aws:SourceArn, aws:SourceOwner, aws:PrincipalOrgID or
+aws:PrincipalAccount, and no explicit Deny takes it back (see policy.py for how
+conditions are judged; unknown conditions do not count as restricting).
+
+Scenarios:
+- Given no resource policy, then COMPLIANT.
+- Given only statements for named accounts, services or an org-restricted wildcard, then COMPLIANT.
+- Given an Allow to "*" without a restricting condition, then NON_COMPLIANT naming the statement.
+- Given an Allow to "*" that an explicit Deny for everyone negates, then COMPLIANT.
+- Given an unreadable policy, then NON_COMPLIANT (cannot evaluate).
+"""
+
+from lambda_compliance.policy import public_statements
+from lambda_compliance.resource_policy import policy_statements, refs
+from lambda_compliance.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
+
+
+class LAMBDA_PUBLIC_ACCESS_PROHIBITED(ComplianceRule):
+    spec = RuleSpec(
+        title="Lambda function resource policy does not grant access to everyone",
+        resource_types=("AWS::Lambda::Function",),
+        severity="critical",
+        family="lambda",
+        remediation=Remediation(
+            document="LambdaCompliance-RemovePublicPermissions", resource_parameter="FunctionName"
+        ),
+    )
+
+    def assess(self, ci, aws, params):
+        statements = policy_statements(ci)
+        if not statements:
+            return [compliant("no resource policy")]
+        public = public_statements(statements)
+        if public:
+            noun = "statement" if len(public) == 1 else "statements"
+            return [
+                non_compliant(f"resource policy {noun} {refs(public)} allow anyone to invoke the function")
+            ]
+        return [compliant(f"none of {len(statements)} resource policy statements is public")]
+
+
+def lambda_handler(event, context):
+    return handle(LAMBDA_PUBLIC_ACCESS_PROHIBITED, event, context)
