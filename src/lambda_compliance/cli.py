@@ -26,9 +26,7 @@ class UsageError(Exception):
 
 
 # Subcommands register here: name -> (configure parser, run). Other modules add theirs.
-COMMANDS: dict[
-    str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
-] = {}
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
 
 def command(name: str, configure: Callable[[argparse.ArgumentParser], None]) -> Callable[..., Any]:
@@ -113,9 +111,7 @@ def run_scan(args: argparse.Namespace) -> int:
     if sum(bool(x) for x in (args.snapshot, args.demo)) > 1:
         raise UsageError("choose one of --snapshot and --demo")
     if args.format not in report.renderers():
-        raise UsageError(
-            f"unknown format '{args.format}' (choose from {', '.join(sorted(report.renderers()))})"
-        )
+        raise UsageError(f"unknown format '{args.format}' (choose from {', '.join(sorted(report.renderers()))})")
     rules = _select_rules(args)
     show_progress = not args.no_progress and sys.stderr.isatty()
     try:
@@ -150,13 +146,12 @@ def run_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"invalid rule parameters: {exc}") from None
     document = report.build_document(reports, rules)
     _emit(document, args)
-    findings = document["summary"]["NON_COMPLIANT"] > 0 or bool(document["errors"])
+    failed = any(e.get("kind", "error") == "error" for e in document["errors"])
+    findings = document["summary"]["NON_COMPLIANT"] > 0 or failed
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
-def _scan_live(
-    scan: Any, rules: list[Any], session: Any, region: str, endpoint: str | None, sink: Any
-) -> Any:
+def _scan_live(scan: Any, rules: list[Any], session: Any, region: str, endpoint: str | None, sink: Any) -> Any:
     from botocore.exceptions import (
         ClientError,
         EndpointConnectionError,
@@ -184,9 +179,7 @@ def _scan_live(
             "AccessDeniedException",
             "ExpiredTokenException",
         }:
-            raise UsageError(
-                f"AWS rejected the credentials or permissions ({code} on {exc.operation_name})"
-            ) from None
+            raise UsageError(f"AWS rejected the credentials or permissions ({code} on {exc.operation_name})") from None
         raise
 
 

@@ -46,6 +46,8 @@ class RuleError:
     resourceId: str = ""
     accountId: str = ""
     region: str = ""
+    # "error": the rule failed; "skipped": it needs data this scan cannot read (a snapshot has no APIs).
+    kind: str = "error"
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -102,9 +104,7 @@ def _event(rule: str, account_id: str, raw_params: Mapping[str, Any], periodic: 
 
 
 def _to_result(rule: str, evaluation: Evaluation, ci: ConfigItem | None, account: str, region: str) -> Result:
-    compliance = (
-        evaluation.complianceType if evaluation.complianceType in VALID_COMPLIANCE else "NON_COMPLIANT"
-    )
+    compliance = evaluation.complianceType if evaluation.complianceType in VALID_COMPLIANCE else "NON_COMPLIANT"
     annotation = (evaluation.annotation or "")[:ANNOTATION_LIMIT]
     return Result(
         rule=rule,
@@ -152,9 +152,9 @@ def run(
                 evaluations = rule().evaluate_change(event, client_factory, ci.raw, valid[name])
             out.results.extend(_to_result(name, e, ci, account_id, region) for e in evaluations)
         except Exception as exc:  # one failing rule must never stop the others: report, don't swallow
-            out.errors.append(
-                RuleError(name, describe_error(exc), ci.resource_id if ci else "", account_id, region)
-            )
+            kind = "skipped" if getattr(exc, "skip", False) else "error"
+            message = str(exc) if kind == "skipped" else describe_error(exc)
+            out.errors.append(RuleError(name, message, ci.resource_id if ci else "", account_id, region, kind))
         if on_progress:
             on_progress(1)
         return out
@@ -170,6 +170,5 @@ def run(
 def count_tasks(rules: Iterable[type[ComplianceRule]], items: Iterable[ConfigItem]) -> int:
     items = list(items)
     return sum(
-        1 if r.spec.periodic else sum(1 for ci in items if ci.resource_type in r.spec.resource_types)
-        for r in rules
+        1 if r.spec.periodic else sum(1 for ci in items if ci.resource_type in r.spec.resource_types) for r in rules
     )

@@ -42,15 +42,17 @@ def render(document: dict[str, Any], console: Console | None = None) -> None:
             where = item["resourceId"]
             if item.get("region"):
                 where = f"{where} ({item['accountId']}/{item['region']})" if item.get("accountId") else where
-            console.print(
-                Text("  ✗ ", style="red") + Text(where, style="bold") + Text(f"  {item['annotation']}")
-            )
+            console.print(Text("  ✗ ", style="red") + Text(where, style="bold") + Text(f"  {item['annotation']}"))
         if len(items) > MAX_FAILURES_SHOWN:
             console.print(Text(f"  … and {len(items) - MAX_FAILURES_SHOWN} more", style="dim"))
 
+    problems: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for error in document.get("errors", []):
-        target = f" {error['resourceId']}" if error.get("resourceId") else ""
-        console.print(Text(f"error: {error['rule']}{target}: {error['message']}", style="yellow"))
+        problems[(error.get("kind", "error"), error["rule"], error["message"])].append(error.get("resourceId", ""))
+    for (kind, rule, message), resources in problems.items():
+        count = f" ({len(resources)} resources)" if len(resources) > 1 else (f" {resources[0]}" if resources[0] else "")
+        style = "yellow" if kind == "error" else "dim"
+        console.print(Text(f"{kind}: {rule}{count}: {message}", style=style))
 
     targets = document["scan"]["targets"]
     seconds = sum(t["seconds"] for t in targets)
