@@ -53,7 +53,7 @@ def test_malformed_snapshot_items_are_skipped_not_fatal(run_cli, tmp_path):
 def test_not_a_snapshot_is_one_line_exit_2(run_cli, tmp_path):
     path = tmp_path / "x.json"
     path.write_text("{oops")
-    status, _, out, err = run_cli("scan", "--snapshot", str(path))
+    status, _, _, err = run_cli("scan", "--snapshot", str(path))
     assert status == 2
     assert err.startswith("error: ") and err.count("\n") == 1 and "is not JSON" in err
     status, _, _, err = run_cli("scan", "--snapshot", str(tmp_path / "missing.json"))
