@@ -8,13 +8,15 @@ from lambda_compliance.cli import command
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=("list", "sync"), help="list rules, or write parameters.json files")
+    p.add_argument(
+        "action", choices=("list", "sync"), help="list rules, or write parameters.json files and the README rule table"
+    )
 
 
 @command("rules", _configure)
 def run_rules(args: argparse.Namespace) -> int:
     """List the rules, or regenerate rdk parameters.json from each rule's spec."""
-    from lambda_compliance import catalog, rdk_metadata
+    from lambda_compliance import catalog, docs_tables, rdk_metadata
 
     for rule in catalog.all_rules():
         if args.action == "sync":
@@ -27,4 +29,7 @@ def run_rules(args: argparse.Namespace) -> int:
             spec = rule.spec
             trigger = f"periodic {spec.frequency}" if spec.periodic else ",".join(spec.resource_types)
             print(f"{rule.rule_name():46} {spec.family:11} {spec.severity:8} {trigger}")
+    readme = catalog.rules_dir().parent / "README.md"
+    if args.action == "sync" and readme.is_file() and docs_tables.sync_readme(readme):
+        print(f"wrote {readme}")
     return 0

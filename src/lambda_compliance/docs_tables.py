@@ -1,0 +1,44 @@
+"""README tables generated from the rule specs (a test keeps the committed README in sync)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lambda_compliance import catalog
+
+START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+
+
+def rules_table() -> str:
+    lines = [
+        "| Rule | Checks | Trigger | Severity | Parameters (default) | Remediation |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in catalog.all_rules():
+        spec = rule.spec
+        trigger = f"periodic ({spec.frequency.replace('_', ' ').lower()})" if spec.periodic else "change"
+        params = ", ".join(
+            f"`{p.name}`" + (f" ({p.as_config_value()})" if p.default not in (None, ()) else "")
+            for p in spec.parameters
+        )
+        fix = spec.remediation.document if spec.remediation else ""
+        lines.append(
+            f"| `{rule.rule_name()}` | {spec.title} | {trigger} | {spec.severity} | {params or '—'} | {fix or '—'} |"
+        )
+    return "\n".join(lines)
+
+
+def render_readme(text: str) -> str:
+    block = f"{START}\n{rules_table()}\n{END}"
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    return pattern.sub(lambda _: block, text) if pattern.search(text) else text
+
+
+def sync_readme(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    updated = render_readme(text)
+    if updated != text:
+        path.write_text(updated, encoding="utf-8")
+        return True
+    return False
