@@ -36,13 +36,18 @@ def render(document: dict[str, Any], console: Console | None = None) -> None:
     for evaluation in document["evaluations"]:
         if evaluation["compliance"] == "NON_COMPLIANT":
             failing[evaluation["rule"]].append(evaluation)
+    many_targets = len(document["scan"]["targets"]) > 1
     for rule, items in failing.items():
         console.print(Text(f"\n{rule}", style="bold"))
+        details = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+        details.add_column(no_wrap=True, style="bold")
+        details.add_column(overflow="fold")
         for item in items[:MAX_FAILURES_SHOWN]:
             where = item["resourceId"]
-            if item.get("region"):
-                where = f"{where} ({item['accountId']}/{item['region']})" if item.get("accountId") else where
-            console.print(Text("  ✗ ", style="red") + Text(where, style="bold") + Text(f"  {item['annotation']}"))
+            if many_targets:
+                where = f"{where} ({item.get('accountId', '')}/{item.get('region', '')})"
+            details.add_row(Text("✗ ", style="red") + Text(where), item["annotation"])
+        console.print(details)
         if len(items) > MAX_FAILURES_SHOWN:
             console.print(Text(f"  … and {len(items) - MAX_FAILURES_SHOWN} more", style="dim"))
 
