@@ -35,10 +35,8 @@ class LAMBDA_PUBLIC_ACCESS_PROHIBITED(ComplianceRule):
             return [compliant("no resource policy")]
         public = public_statements(statements)
         if public:
-            noun = "statement" if len(public) == 1 else "statements"
-            return [
-                non_compliant(f"resource policy {noun} {refs(public)} allow anyone to invoke the function")
-            ]
+            phrase = "statement {} allows" if len(public) == 1 else "statements {} allow"
+            return [non_compliant(f"resource policy {phrase.format(refs(public))} anyone to invoke the function")]
         return [compliant(f"none of {len(statements)} resource policy statements is public")]
 
 

@@ -34,7 +34,7 @@ class PublicAccessProhibitedTest(unittest.TestCase):
     def test_wildcard_principal_is_non_compliant(self):
         self.check(
             with_policy(permission("Anyone", "*")),
-            [("NON_COMPLIANT", "resource policy statement Anyone allow anyone to invoke the function")],
+            [("NON_COMPLIANT", "resource policy statement Anyone allows anyone to invoke the function")],
         )
 
     def test_aws_wildcard_principal_is_non_compliant(self):
@@ -53,7 +53,7 @@ class PublicAccessProhibitedTest(unittest.TestCase):
         loose = {"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}}
         self.check(
             with_policy(permission("Loose", "*", condition=loose)),
-            [("NON_COMPLIANT", "resource policy statement Loose allow anyone to invoke the function")],
+            [("NON_COMPLIANT", "resource policy statement Loose allows anyone to invoke the function")],
         )
 
     def test_deny_for_everyone_negates_the_grant(self):
