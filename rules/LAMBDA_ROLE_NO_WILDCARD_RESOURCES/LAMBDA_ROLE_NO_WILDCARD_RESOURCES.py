@@ -1,0 +1,72 @@
+"""LAMBDA_ROLE_NO_WILDCARD_RESOURCES: the execution role allows no write or permissions-management
+action on Resource "*".
+
+Access levels come from the shipped IAM action table (iam_actions.py). Actions that accept no resource
+ARN (e.g. xray:PutTraceSegments) cannot be scoped and are not findings. *exemptActions* lists what an
+organisation accepts on "*"; by default the log and network-interface actions of AWS's own Lambda
+execution policies (AWSLambdaBasicExecutionRole, AWSLambdaVPCAccessExecutionRole), which every function
+needs and which AWS grants on "*".
+
+Scenarios:
+- Given writes scoped to named resources (or only reads on "*"), then COMPLIANT.
+- Given s3:PutObject, iam:PutRolePolicy or "s3:Put*" on "*" (or NotResource), then NON_COMPLIANT naming the
+  actions and the statement.
+- Given only the exempt actions on "*", then COMPLIANT.
+- Given a write on "*" removed by an explicit Deny, then COMPLIANT.
+- Given a role that no longer exists, then NOT_APPLICABLE.
+- Given exemptActions that are not action patterns, then InvalidParametersError naming exemptActions.
+"""
+
+from lambda_compliance.iam_analysis import summarise, wildcard_resource_writes
+from lambda_compliance.params import Param
+from lambda_compliance.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
+
+
+class LAMBDA_ROLE_NO_WILDCARD_RESOURCES(ComplianceRule):
+    spec = RuleSpec(
+        title="Lambda function execution role allows no write action on every resource",
+        resource_types=("AWS::Lambda::Function",),
+        severity="medium",
+        family="role",
+        parameters=(
+            Param.string_list(
+                "exemptActions",
+                (
+                    "logs:CreateLogGroup",
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "ec2:CreateNetworkInterface",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses",
+                    "ec2:UnassignPrivateIpAddresses",
+                ),
+                "Actions (wildcards allowed) accepted on Resource *",
+                pattern=r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+",
+            ),
+        ),
+        iam_actions=ROLE_READ_ACTIONS,
+        related_types=ROLE_RELATED_TYPES,
+    )
+
+    def assess(self, ci, aws, params):
+        name, role = execution_role(ci, aws)
+        if role is None:
+            return [not_applicable(f"execution role {name} does not exist")]
+        role.require_documents()
+        findings = wildcard_resource_writes(role.permissions, exempt=params["exemptActions"])
+        if findings:
+            prefix = f"execution role {name} allows writes on Resource *: "
+            return [non_compliant(prefix + summarise(findings, 256 - len(prefix), actions=True))]
+        return [compliant(f"execution role {name} scopes every write action to named resources")]
+
+
+def lambda_handler(event, context):
+    return handle(LAMBDA_ROLE_NO_WILDCARD_RESOURCES, event, context)

@@ -1,0 +1,60 @@
+"""LAMBDA_ROLE_PERMISSIONS_BOUNDARY: the execution role has a permissions boundary (an allowed one).
+
+A boundary caps what the role can ever be granted, whatever policy is attached later. With
+*allowedBoundaryArns* (wildcards allowed, e.g. ``arn:aws:iam::*:policy/LambdaBoundary`` for every account
+of an organization) the boundary must be one of them; without it, any boundary passes.
+
+Scenarios:
+- Given a role with a boundary (and no allowedBoundaryArns), then COMPLIANT naming it.
+- Given a role without a boundary, then NON_COMPLIANT.
+- Given a boundary not matching allowedBoundaryArns, then NON_COMPLIANT naming it; matching, then COMPLIANT.
+- Given a role that no longer exists, then NOT_APPLICABLE.
+- Given allowedBoundaryArns that are not IAM policy ARNs, then InvalidParametersError naming it.
+"""
+
+from lambda_compliance.params import Param
+from lambda_compliance.policy import action_matches
+from lambda_compliance.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
+
+
+class LAMBDA_ROLE_PERMISSIONS_BOUNDARY(ComplianceRule):
+    spec = RuleSpec(
+        title="Lambda function execution role has an approved permissions boundary",
+        resource_types=("AWS::Lambda::Function",),
+        severity="medium",
+        family="role",
+        parameters=(
+            Param.string_list(
+                "allowedBoundaryArns",
+                (),
+                "Permissions boundary policy ARNs (wildcards allowed); empty accepts any boundary",
+                pattern=r"arn:aws[\w-]*:iam::(\d{12}|aws|\*):policy/[\w+=,.@/*?-]+",
+            ),
+        ),
+        iam_actions=ROLE_READ_ACTIONS,
+        related_types=ROLE_RELATED_TYPES,
+    )
+
+    def assess(self, ci, aws, params):
+        name, role = execution_role(ci, aws)
+        if role is None:
+            return [not_applicable(f"execution role {name} does not exist")]
+        boundary = role.boundary_arn
+        if not boundary:
+            return [non_compliant(f"execution role {name} has no permissions boundary")]
+        allowed = params["allowedBoundaryArns"]
+        if allowed and not any(action_matches(pattern, boundary) for pattern in allowed):
+            return [non_compliant(f"execution role {name} boundary {boundary} is not one of allowedBoundaryArns")]
+        return [compliant(f"execution role {name} has permissions boundary {boundary}")]
+
+
+def lambda_handler(event, context):
+    return handle(LAMBDA_ROLE_PERMISSIONS_BOUNDARY, event, context)

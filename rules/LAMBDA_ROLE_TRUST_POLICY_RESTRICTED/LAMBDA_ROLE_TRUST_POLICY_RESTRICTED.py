@@ -1,0 +1,64 @@
+"""LAMBDA_ROLE_TRUST_POLICY_RESTRICTED: only the Lambda service may assume the execution role.
+
+Any other principal allowed to sts:AssumeRole* (another account, a user, a federated identity, another
+service, "*" even under an organization condition, or NotPrincipal) gets the function's permissions
+without running the function. *allowedPrincipals* (wildcards allowed) lists the exceptions an
+organisation accepts, e.g. a deployment account's role.
+
+Scenarios:
+- Given a trust policy for lambda.amazonaws.com (or edgelambda) only, then COMPLIANT.
+- Given an extra AWS account, role, federated or service principal, then NON_COMPLIANT naming the statement
+  and the principal.
+- Given Principal "*" (with or without conditions) or NotPrincipal, then NON_COMPLIANT.
+- Given the extra principal in allowedPrincipals, then COMPLIANT.
+- Given a role that no longer exists, then NOT_APPLICABLE; an unreadable trust policy, NON_COMPLIANT.
+"""
+
+from lambda_compliance.annotations import listing
+from lambda_compliance.params import Param
+from lambda_compliance.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
+from lambda_compliance.trust_policy import untrusted_principals
+
+
+class LAMBDA_ROLE_TRUST_POLICY_RESTRICTED(ComplianceRule):
+    spec = RuleSpec(
+        title="Lambda function execution role can be assumed by the Lambda service only",
+        resource_types=("AWS::Lambda::Function",),
+        severity="high",
+        family="role",
+        parameters=(
+            Param.string_list(
+                "allowedPrincipals",
+                (),
+                "Principals besides Lambda (ARNs, account ids, service names; wildcards allowed)",
+                pattern=r"[\w+=,.@:/*?-]{1,2048}",
+            ),
+        ),
+        iam_actions=ROLE_READ_ACTIONS,
+        related_types=ROLE_RELATED_TYPES,
+    )
+
+    def assess(self, ci, aws, params):
+        name, role = execution_role(ci, aws)
+        if role is None:
+            return [not_applicable(f"execution role {name} does not exist")]
+        trust_problems = [p for p in role.problems if p.startswith("trust policy")]
+        if trust_problems:
+            return [non_compliant(f"cannot evaluate: execution role {name} {trust_problems[0]}")]
+        gaps = untrusted_principals(role.trust, params["allowedPrincipals"])
+        if gaps:
+            shown = listing([f"{g.principal} ({g.statement})" for g in gaps], 170)
+            return [non_compliant(f"execution role {name} can also be assumed by {shown}")]
+        return [compliant(f"execution role {name} can be assumed by the Lambda service only")]
+
+
+def lambda_handler(event, context):
+    return handle(LAMBDA_ROLE_TRUST_POLICY_RESTRICTED, event, context)
