@@ -19,6 +19,7 @@ from typing import Any
 from lambda_compliance import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONFIG = "lambda-compliance.yaml"
 
 
 class UsageError(Exception):
@@ -44,6 +45,21 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     source.add_argument("--endpoint-url", help="send every AWS request to this endpoint (e.g. a moto server)")
     source.add_argument("--snapshot", metavar="FILE", help="evaluate a Config snapshot or config API dump")
     source.add_argument("--demo", action="store_true", help="scan the built-in demo estate (local moto)")
+    source.add_argument("--regions", help="comma-separated regions, or 'all' (the account's enabled regions)")
+    source.add_argument(
+        "--role-arn",
+        action="append",
+        default=[],
+        metavar="ARN",
+        help="scan the account of this role (repeatable); credentials are never printed",
+    )
+    source.add_argument(
+        "--org-role", metavar="NAME", help="scan every active account of the organization through this role name"
+    )
+    p.add_argument("--config", metavar="FILE", help=f"configuration file (default: ./{DEFAULT_CONFIG} when present)")
+    p.add_argument(
+        "--rule-parameters", metavar="JSON", help='override rule parameters: {"RULE": {"param": "value"}} or @file.json'
+    )
     p.add_argument("--rules", help="comma-separated rule names (default: all)")
     p.add_argument("--family", help="comma-separated rule families: lambda, role, data, apigateway, account")
     p.add_argument("--format", default="table", help="table (default) or json")
@@ -104,6 +120,36 @@ def _session(args: argparse.Namespace) -> Any:
         raise UsageError(f"AWS profile '{args.profile}' not found") from None
 
 
+def load_settings(args: argparse.Namespace) -> Any:
+    """The configuration file plus ``--rule-parameters``, validated against every rule."""
+    from lambda_compliance import catalog, config
+
+    rules = catalog.all_rules()
+    try:
+        settings = config.load(getattr(args, "config", None), rules=rules)
+        raw = getattr(args, "rule_parameters", None)
+        if raw:
+            settings = config.with_overrides(settings, _read_json_argument(raw, "--rule-parameters"), rules)
+    except config.ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return settings
+
+
+def _read_json_argument(raw: str, flag: str) -> Any:
+    import json
+
+    text = raw
+    if raw.startswith("@"):
+        try:
+            text = Path(raw[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{flag}: cannot read {raw[1:]} ({exc.strerror})") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+
+
 @command("scan", _configure_scan)
 def run_scan(args: argparse.Namespace) -> int:
     from lambda_compliance import engine, report, scan
@@ -112,8 +158,13 @@ def run_scan(args: argparse.Namespace) -> int:
         raise UsageError("choose one of --snapshot and --demo")
     if args.format not in report.renderers():
         raise UsageError(f"unknown format '{args.format}' (choose from {', '.join(sorted(report.renderers()))})")
-    rules = _select_rules(args)
+    settings = load_settings(args)
+    rules = settings.enabled(_select_rules(args))
+    if not rules:
+        raise UsageError("every selected rule is disabled in the configuration")
+    parameters = settings.all_rule_parameters(rules)
     show_progress = not args.no_progress and sys.stderr.isatty()
+    failed_targets: list[dict[str, str]] = []
     try:
         with _progress(show_progress) as sink:
             if args.snapshot:
@@ -123,35 +174,124 @@ def run_scan(args: argparse.Namespace) -> int:
                     snap = read_snapshot(args.snapshot)
                 except SnapshotError as exc:
                     raise UsageError(str(exc)) from None
-                reports = [scan.scan_items(rules, snap.items, progress=sink)]
+                reports = [scan.scan_items(rules, snap.items, parameters=parameters, progress=sink)]
             elif args.demo:
                 from lambda_compliance.demo import running_demo
 
                 logging.getLogger("werkzeug").setLevel(logging.ERROR)
                 with running_demo() as estate:
-                    reports = [
-                        scan.scan_account(
-                            rules,
-                            session=estate.session,
-                            region=estate.region,
-                            endpoint_url=estate.endpoint_url,
-                            progress=sink,
-                        )
-                    ]
+                    reports, failed_targets = _scan_targets(
+                        scan,
+                        rules,
+                        estate.session,
+                        estate.region,
+                        estate.endpoint_url,
+                        sink,
+                        parameters,
+                        args,
+                        settings,
+                    )
             else:
                 session = _session(args)
                 region = args.region or session.region_name or "us-east-1"
-                reports = [_scan_live(scan, rules, session, region, args.endpoint_url, sink)]
+                reports, failed_targets = _scan_targets(
+                    scan, rules, session, region, args.endpoint_url, sink, parameters, args, settings
+                )
     except engine.InvalidRuleParameters as exc:
         raise UsageError(f"invalid rule parameters: {exc}") from None
     document = report.build_document(reports, rules)
+    document["failedTargets"] = failed_targets
+    document["exemptions"] = _exemption_report(settings, document)
+    for target in failed_targets:
+        print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
     _emit(document, args)
-    failed = any(e.get("kind", "error") == "error" for e in document["errors"])
+    failed = any(e.get("kind", "error") == "error" for e in document["errors"]) or bool(failed_targets)
     findings = document["summary"]["NON_COMPLIANT"] > 0 or failed
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
-def _scan_live(scan: Any, rules: list[Any], session: Any, region: str, endpoint: str | None, sink: Any) -> Any:
+def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every configured exemption with its status and the resources it exempted in this scan."""
+    from lambda_compliance import clock
+
+    today = clock.today()
+    out = []
+    for exemption in settings.exemptions:
+        applied = sorted(
+            {
+                e["resourceId"]
+                for e in document["evaluations"]
+                if exemption.applies_to_rule(e["rule"]) and e["annotation"] == f"exempt: {exemption.reason}"[:256]
+            }
+        )
+        status = "expired" if exemption.expired(today) else "active"
+        out.append({**exemption.as_json(), "status": status, "applied_to": applied})
+    return out
+
+
+def _scan_targets(
+    scan: Any,
+    rules: list[Any],
+    session: Any,
+    region: str,
+    endpoint: str | None,
+    sink: Any,
+    parameters: dict[str, Any],
+    args: argparse.Namespace,
+    settings: Any,
+) -> tuple[list[Any], list[dict[str, str]]]:
+    """Scan every (account, region) target concurrently; a failing target is reported, the others complete."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lambda_compliance import targets
+
+    regions: Any = settings.regions
+    if args.regions:
+        regions = "all" if args.regions.strip() == "all" else [r.strip() for r in args.regions.split(",") if r.strip()]
+    elif args.region:
+        regions = [args.region]
+    role_arns = list(args.role_arn) or list(settings.role_arns)
+    org_role = args.org_role or settings.org_role
+    resolved, errors = _call_aws(
+        lambda: targets.resolve(
+            session, region, regions=regions, role_arns=role_arns, org_role=org_role, endpoint_url=endpoint
+        )
+    )
+    failed = [e.as_dict() for e in errors]
+    if not resolved:
+        if failed:
+            return [], failed
+        raise UsageError("nothing to scan")
+
+    def one(target: Any) -> Any:
+        try:
+            return _call_aws(
+                lambda: scan.scan_account(
+                    rules,
+                    session=target.session,
+                    region=target.region,
+                    endpoint_url=endpoint,
+                    parameters=parameters,
+                    progress=sink,
+                )
+            )
+        except UsageError as exc:
+            if len(resolved) == 1:
+                raise
+            return targets.TargetError(target.label, target.region, str(exc))
+
+    reports = []
+    with ThreadPoolExecutor(max_workers=min(4, len(resolved))) as pool:
+        for result in pool.map(one, resolved):
+            if isinstance(result, targets.TargetError):
+                failed.append(result.as_dict())
+            else:
+                reports.append(result)
+    return reports, failed
+
+
+def _call_aws(call: Callable[[], Any]) -> Any:
+    """Run ``call``; credential, region and endpoint problems become one-line usage errors."""
     from botocore.exceptions import (
         ClientError,
         EndpointConnectionError,
@@ -161,7 +301,7 @@ def _scan_live(scan: Any, rules: list[Any], session: Any, region: str, endpoint:
     )
 
     try:
-        return scan.scan_account(rules, session=session, region=region, endpoint_url=endpoint, progress=sink)
+        return call()
     except (NoCredentialsError, PartialCredentialsError):
         raise UsageError("no AWS credentials found (set a profile with --profile or AWS_PROFILE)") from None
     except NoRegionError:
@@ -170,17 +310,24 @@ def _scan_live(scan: Any, rules: list[Any], session: Any, region: str, endpoint:
         raise UsageError(f"cannot reach AWS endpoint {exc.kwargs.get('endpoint_url', '')}") from None
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
-        if code in {
-            "InvalidClientTokenId",
-            "ExpiredToken",
-            "UnrecognizedClientException",
-            "SignatureDoesNotMatch",
-            "AccessDenied",
-            "AccessDeniedException",
-            "ExpiredTokenException",
-        }:
+        if code in CREDENTIAL_ERRORS:
             raise UsageError(f"AWS rejected the credentials or permissions ({code} on {exc.operation_name})") from None
         raise
+
+
+CREDENTIAL_ERRORS = frozenset(
+    {
+        "InvalidClientTokenId",
+        "ExpiredToken",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "AccessDenied",
+        "AccessDeniedException",
+        "ExpiredTokenException",
+        "AuthFailure",
+        "OptInRequired",
+    }
+)
 
 
 def _emit(document: dict[str, Any], args: argparse.Namespace) -> None:

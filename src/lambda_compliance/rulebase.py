@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 
+from lambda_compliance import clock, exemptions
 from lambda_compliance.aws_reader import AwsReader, reader_for
 from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
 from lambda_compliance.params import Param, parse_parameters
@@ -94,6 +95,8 @@ class ComplianceRule(ConfigRule):
     def evaluate_parameters(self, rule_parameters: Mapping[str, Any] | None) -> dict[str, Any]:
         values = parse_parameters(self.spec.parameters, rule_parameters)
         self.check_parameters(values)
+        raw_exemptions = rule_parameters.get(exemptions.PARAMETER) if isinstance(rule_parameters, Mapping) else None
+        values[exemptions.PARAMETER] = exemptions.decode(raw_exemptions, self.rule_name())
         return values
 
     def check_parameters(self, values: dict[str, Any]) -> None:
@@ -114,14 +117,24 @@ class ComplianceRule(ConfigRule):
         if not ci.resource_id:
             return [non_compliant("cannot evaluate: configuration item has no resourceId")]
         try:
-            return list(self.assess(ci, reader_for(client_factory, event), valid_rule_parameters))
+            evaluations = list(self.assess(ci, reader_for(client_factory, event), valid_rule_parameters))
         except MalformedConfigurationItem as exc:
-            return [non_compliant(f"cannot evaluate: {exc}")]
+            evaluations = [non_compliant(f"cannot evaluate: {exc}")]
+        return exemptions.apply(
+            evaluations,
+            valid_rule_parameters.get(exemptions.PARAMETER, ()),
+            clock.today(),
+            default_id=ci.resource_id,
+            resource_name=ci.resource_name,
+            arn=ci.arn or "",
+            tags=ci.tags,
+        )
 
     def evaluate_periodic(
         self, event: Mapping[str, Any], client_factory: Any, valid_rule_parameters: dict[str, Any]
     ) -> list[Evaluation]:
-        return list(self.assess_periodic(reader_for(client_factory, event), valid_rule_parameters))
+        evaluations = list(self.assess_periodic(reader_for(client_factory, event), valid_rule_parameters))
+        return exemptions.apply(evaluations, valid_rule_parameters.get(exemptions.PARAMETER, ()), clock.today())
 
     # what a rule implements -------------------------------------------------
     def assess(self, ci: ConfigItem, aws: AwsReader, params: dict[str, Any]) -> Iterable[Evaluation]:
