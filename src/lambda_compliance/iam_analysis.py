@@ -202,9 +202,11 @@ def _by_risk(actions: Iterable[str]) -> tuple[str, ...]:
     """AWS spelling, riskiest first: permissions management, then sensitive services, then A-Z,
     so a truncated annotation still shows what matters."""
 
-    def key(action: str) -> tuple[bool, bool, str]:
+    rank = {service: i for i, service in enumerate(SENSITIVE_SERVICES)}
+
+    def key(action: str) -> tuple[bool, int, str]:
         level = iam_actions.access_level(action)
-        return (level != iam_actions.PERMISSIONS, action.split(":")[0] not in SENSITIVE_SERVICES, action)
+        return (level != iam_actions.PERMISSIONS, rank.get(action.split(":")[0], len(rank)), action)
 
     return tuple(iam_actions.display(a) for a in sorted(actions, key=key))
 

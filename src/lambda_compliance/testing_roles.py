@@ -183,3 +183,53 @@ def judge(rule: Any, *role_cis: Mapping[str, Any], params: Any = None, function:
     if len(seen) != 1:
         raise AssertionError(f"formats disagree: {sorted(seen)}")
     return list(seen.pop())
+
+
+# ------------------------------------------------------------------ request counting (moto estates)
+
+ROLE_RULE_NAMES = (
+    "LAMBDA_ROLE_NO_ADMIN_ACCESS",
+    "LAMBDA_ROLE_NO_WILDCARD_RESOURCES",
+    "LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION",
+    "LAMBDA_ROLE_NO_INLINE_POLICIES",
+    "LAMBDA_ROLE_NOT_SHARED",
+    "LAMBDA_ROLE_PERMISSIONS_BOUNDARY",
+    "LAMBDA_ROLE_TRUST_POLICY_RESTRICTED",
+)
+
+
+def shared_role_estate(estate: Any, functions: int, roles: int) -> None:
+    """``functions`` functions over ``roles`` roles (a ``demo.Estate``): each role has an inline
+    policy, its own customer managed policy, the AWS managed basic execution policy and a boundary
+    shared by all."""
+    iam = estate.client("iam")
+
+    def policy(name: str, statement: dict[str, Any]) -> str:
+        doc = json.dumps(document(statement))
+        return iam.create_policy(PolicyName=name, PolicyDocument=doc)["Policy"]["Arn"]
+
+    boundary = policy("boundary", {"Effect": "Allow", "Action": "*", "Resource": "*"})
+    for r in range(roles):
+        table = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/t{r}"
+        own = policy(f"app-{r}", {"Effect": "Allow", "Action": "dynamodb:*", "Resource": table})
+        inline = document({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"})
+        estate.role(f"role-{r}", inline={"queue": inline}, managed=(own, BASIC_ARN), boundary=boundary)
+    for f in range(functions):
+        estate.function(f"fn-{f:04d}", role=f"role-{f % roles}")
+
+
+def scan_iam_requests(endpoint_url: str, functions: int) -> tuple[int, dict[str, int], int, int]:
+    """Scan the estate at ``endpoint_url`` with the seven role rules: (IAM requests, IAM requests by
+    operation, number of role analyses, all requests of the scan)."""
+    from unittest import mock
+
+    from lambda_compliance import catalog, role_data, scan
+
+    rules = [catalog.load_rule(n) for n in ROLE_RULE_NAMES]
+    session = boto3.Session(region_name="us-east-1")
+    with mock.patch.object(role_data, "analyse", wraps=role_data.analyse) as analysed:
+        report = scan.scan_account(rules, session=session, region="us-east-1", endpoint_url=endpoint_url)
+    if report.outcome.errors or len(report.outcome.results) != len(rules) * functions:
+        raise AssertionError(f"scan incomplete: {report.outcome.errors[:3]}")
+    by_op = {k: v for k, v in report.requests.items() if k.startswith("iam.")}
+    return sum(by_op.values()), by_op, analysed.call_count, report.request_total
