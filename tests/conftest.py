@@ -48,9 +48,14 @@ def moto(moto_endpoint: str) -> Iterator[Any]:
 
 
 @pytest.fixture
-def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    """Run the CLI in-process; returns (exit status, JSON document or None, stdout, stderr)."""
+def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in-process from an empty directory (so the repo's demo configuration does not apply);
+    returns (exit status, JSON document or None, stdout, stderr)."""
     from lambda_compliance.cli import main
+
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
 
     def run(*args: str) -> tuple[int, dict[str, Any] | None, str, str]:
         out = tmp_path / "report.json"

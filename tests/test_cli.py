@@ -15,7 +15,8 @@ DATA = Path(__file__).parent / "data" / "ci"
 
 
 def test_snapshot_scan_evaluates_what_it_can_and_skips_api_rules(run_cli):
-    status, document, _, _ = run_cli("scan", "--snapshot", str(DATA / "snapshot_mixed.json"))
+    rules = "LAMBDA_TRACING_ENABLED,LAMBDA_CONCURRENCY_LIMIT_SET,LAMBDA_ENV_NO_PLAINTEXT_SECRETS"
+    status, document, _, _ = run_cli("scan", "--snapshot", str(DATA / "snapshot_mixed.json"), "--rules", rules)
     assert status == 0
     assert verdict_map(document, "LAMBDA_TRACING_ENABLED") == {"orders-api": "COMPLIANT"}
     assert verdict_map(document, "LAMBDA_CONCURRENCY_LIMIT_SET") == {"orders-api": "COMPLIANT"}

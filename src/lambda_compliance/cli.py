@@ -202,6 +202,11 @@ def run_scan(args: argparse.Namespace) -> int:
     document = report.build_document(reports, rules)
     document["failedTargets"] = failed_targets
     document["exemptions"] = _exemption_report(settings, document)
+    document["configuration"] = {
+        "file": str(settings.path) if settings.path else None,
+        "parameters": {rule: dict(values) for rule, values in settings.parameters.items() if values},
+        "disabled": sorted(settings.disabled),
+    }
     for target in failed_targets:
         print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
     _emit(document, args)

@@ -38,7 +38,7 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "enabled": {"type": "boolean"},
                     "parameters": {
-                        "type": "object",
+                        "type": ["object", "null"],
                         "additionalProperties": {"anyOf": [_SCALAR, {"type": "array", "items": {"type": "string"}}]},
                     },
                 },
@@ -182,6 +182,7 @@ def parse(
         key = ".".join(str(p) for p in where) or "(top level)"
         return ConfigError(f"{name}{f':{line}' if line else ''}: {key}: {problem}")
 
+    document = _plain(document)
     errors = sorted(jsonschema.Draft7Validator(SCHEMA).iter_errors(document), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
@@ -238,6 +239,17 @@ def parse(
         role_arns=tuple(accounts.get("role_arns") or ()),
         org_role=accounts.get("org_role"),
     )
+
+
+def _plain(value: Any) -> Any:
+    """YAML reads 2027-03-31 as a date; the schema and the rule parameters want the ISO string."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:

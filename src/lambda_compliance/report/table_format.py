@@ -59,6 +59,7 @@ def render(document: dict[str, Any], console: Console | None = None) -> None:
         style = "yellow" if kind == "error" else "dim"
         console.print(Text(f"{kind}: {rule}{count}: {message}", style=style))
 
+    _print_configuration(document, console)
     targets = document["scan"]["targets"]
     seconds = sum(t["seconds"] for t in targets)
     requests = sum(t["requests"] for t in targets)
@@ -70,3 +71,25 @@ def render(document: dict[str, Any], console: Console | None = None) -> None:
     line.append(f"{sum(t['resources'] for t in targets)} resources, {requests} AWS requests, {seconds:.1f}s")
     console.print(line)
     return None
+
+
+def _print_configuration(document: dict[str, Any], console: Console) -> None:
+    configuration = document.get("configuration") or {}
+    if configuration.get("file"):
+        tuned = ", ".join(
+            f"{rule}.{name}={value}"
+            for rule, values in configuration.get("parameters", {}).items()
+            for name, value in values.items()
+        )
+        line = f"\nconfiguration {configuration['file']}: " + (tuned or "default parameters")
+        if configuration.get("disabled"):
+            line += f"; disabled: {', '.join(configuration['disabled'])}"
+        console.print(Text(line, style="cyan"))
+    for exemption in document.get("exemptions", []):
+        until = f" until {exemption['expires']}" if exemption.get("expires") else ""
+        if exemption["status"] == "expired":
+            text = Text(f"exemption EXPIRED{until}: {exemption['rule']} {', '.join(exemption['resources'])}", "yellow")
+        else:
+            applied = ", ".join(exemption["applied_to"]) or "nothing in this scan"
+            text = Text(f"exemption{until}: {exemption['rule']} for {applied}: {exemption['reason']}", "cyan")
+        console.print(text)
