@@ -245,9 +245,7 @@ RESTRICTION = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("condition", "expected"), [c[1:] for c in RESTRICTION], ids=[c[0] for c in RESTRICTION]
-)
+@pytest.mark.parametrize(("condition", "expected"), [c[1:] for c in RESTRICTION], ids=[c[0] for c in RESTRICTION])
 def test_source_restriction(condition: dict[str, Any] | None, expected: str | None) -> None:
     (s,) = parse_policy(doc(stmt(Principal="*", Condition=condition)))
     assert source_restriction(s) == expected

@@ -9,7 +9,6 @@ from lambda_compliance.testing_roles import (
     ADMIN_ARN,
     BASIC_ARN,
     LOGS_POLICY,
-    BotoFactory,
     document,
     policy_arn,
     policy_ci,
@@ -114,10 +113,7 @@ class NoAdminAccessTest(unittest.TestCase):
     def test_role_missing_from_config_is_read_from_iam_and_missing_everywhere_is_not_applicable(self):
         import json
 
-        from moto import mock_aws
-
-        with mock_aws():
-            factory = BotoFactory()
+        with testing_roles.moto_iam() as factory:
             iam = factory.build_client("iam")
             iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(document()))
             iam.put_role_policy(RoleName=ROLE, PolicyName="everything", PolicyDocument=json.dumps(STAR))

@@ -449,9 +449,7 @@ def _resources_covered(deny: Statement, allow: Statement) -> bool:
     if not deny.resources and not deny.not_resource:
         return True  # a resource policy's statement may omit Resource: it means this resource
     if deny.not_resource:
-        return not allow.not_resource and not any(
-            _overlaps(n, r) for n in deny.resources for r in allow.resources
-        )
+        return not allow.not_resource and not any(_overlaps(n, r) for n in deny.resources for r in allow.resources)
     if allow.not_resource or not allow.resources:
         return "*" in deny.resources
     return all(_covers(deny.resources, r) for r in allow.resources)
@@ -464,10 +462,7 @@ def public_statements(statements: Sequence[Statement]) -> list[Statement]:
     return [
         s
         for s in statements
-        if s.allows
-        and _is_public(s)
-        and source_restriction(s) is None
-        and not any(_deny_negates(d, s) for d in denies)
+        if s.allows and _is_public(s) and source_restriction(s) is None and not any(_deny_negates(d, s) for d in denies)
     ]
 
 

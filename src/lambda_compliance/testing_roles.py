@@ -8,9 +8,12 @@ GetPolicyVersion responses on the reader.
 from __future__ import annotations
 
 import json
+import os
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 from urllib.parse import quote
 
 import boto3
@@ -221,8 +224,6 @@ def shared_role_estate(estate: Any, functions: int, roles: int) -> None:
 def scan_iam_requests(endpoint_url: str, functions: int) -> tuple[int, dict[str, int], int, int]:
     """Scan the estate at ``endpoint_url`` with the seven role rules: (IAM requests, IAM requests by
     operation, number of role analyses, all requests of the scan)."""
-    from unittest import mock
-
     from lambda_compliance import catalog, role_data, scan
 
     rules = [catalog.load_rule(n) for n in ROLE_RULE_NAMES]
@@ -233,3 +234,12 @@ def scan_iam_requests(endpoint_url: str, functions: int) -> tuple[int, dict[str,
         raise AssertionError(f"scan incomplete: {report.outcome.errors[:3]}")
     by_op = {k: v for k, v in report.requests.items() if k.startswith("iam.")}
     return sum(by_op.values()), by_op, analysed.call_count, report.request_total
+
+
+@contextmanager
+def moto_iam() -> Iterator[BotoFactory]:
+    """moto in-process for IAM-fallback tests, without loading AWS managed policies (~3 s each)."""
+    from moto import mock_aws
+
+    with mock.patch.dict(os.environ, {"MOTO_IAM_LOAD_MANAGED_POLICIES": "false"}), mock_aws():
+        yield BotoFactory()

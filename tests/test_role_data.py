@@ -1,0 +1,215 @@
+"""Reading execution roles (Config first, IAM otherwise), once per reader; trust-policy judgement."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.policy import parse_policy
+from lambda_compliance.role_data import execution_role, load_role, role_is_admin, role_name
+from lambda_compliance.testing import lambda_ci
+from lambda_compliance.testing_roles import (
+    ADMIN_ARN,
+    BASIC_ARN,
+    LAMBDA_TRUST,
+    LOGS_POLICY,
+    document,
+    moto_iam,
+    policy_arn,
+    policy_ci,
+    role_arn,
+    role_ci,
+    role_reader,
+)
+from lambda_compliance.trust_policy import trusts_lambda, untrusted_principals
+
+STAR = document({"Effect": "Allow", "Action": "*", "Resource": "*"})
+
+
+@pytest.mark.parametrize(
+    ("arn", "name"),
+    [
+        ("arn:aws:iam::123456789012:role/app", "app"),
+        ("arn:aws:iam::123456789012:role/service-role/app-x", "app-x"),
+        ("arn:aws-cn:iam::123456789012:role/a+b=c,d.e@f_g", "a+b=c,d.e@f_g"),
+        ("arn:aws:iam::123456789012:user/app", None),
+        ("app", None),
+    ],
+)
+def test_role_name(arn: str, name: str | None) -> None:
+    assert role_name(arn) == name
+
+
+@pytest.mark.parametrize("fmt", ["snapshot", "api"])
+def test_config_first_no_iam_call_for_recorded_role_and_policy(fmt: str) -> None:
+    role = role_ci(
+        "app-role",
+        inline={"logs": LOGS_POLICY},
+        managed=[policy_arn("app"), BASIC_ARN],
+        boundary=policy_arn("boundary"),
+    )
+    # NoClients: any IAM call not seeded (only the AWS managed policies are) fails the test.
+    aws = role_reader(role, policy_ci("app", STAR), policy_ci("boundary", LOGS_POLICY), fmt=fmt)
+    data = load_role(aws, role_arn("app-role"))
+    assert data is not None and data.source == "config" and data.problems == []
+    assert data.inline_names == ("logs",)
+    assert [(p.name, p.kind) for p in data.managed] == [
+        ("app", "customer-managed"),
+        ("AWSLambdaBasicExecutionRole", "aws-managed"),
+    ]
+    assert data.boundary is not None and data.boundary_arn == policy_arn("boundary")
+    assert data.trust == parse_policy(LAMBDA_TRUST)
+    assert not data.is_admin  # "*" capped by the logs-only boundary
+
+
+def test_same_role_is_read_and_analysed_once_per_reader() -> None:
+    aws = role_reader(role_ci("shared", managed=[ADMIN_ARN]))
+    first = load_role(aws, role_arn("shared"))
+    assert all(load_role(aws, role_arn("shared")) is first for _ in range(100))
+    # Role names are case-insensitive in IAM: one entry.
+    assert load_role(aws, "arn:aws:iam::123456789012:role/SHARED") is first
+    assert first is not None and first.is_admin
+
+
+def test_customer_policy_missing_from_config_is_read_from_iam() -> None:
+    arn = "arn:aws:iam::123456789012:policy/team/app"
+    aws = role_reader(role_ci("r", managed=[arn]), policy_ci("app", LOGS_POLICY))  # same name, other ARN
+    aws.seed(
+        "iam", "get_policy", {"Policy": {"PolicyName": "app", "Arn": arn, "DefaultVersionId": "v2"}}, PolicyArn=arn
+    )
+    aws.seed(
+        "iam",
+        "get_policy_version",
+        {"PolicyVersion": {"Document": STAR, "VersionId": "v2", "IsDefaultVersion": True}},
+        PolicyArn=arn,
+        VersionId="v2",
+    )
+    data = load_role(aws, role_arn("r"))
+    assert data is not None and data.is_admin
+
+
+def test_missing_policies_and_unreadable_documents_are_problems_not_crashes() -> None:
+    gone = policy_arn("deleted")
+    aws = role_reader(role_ci("r", inline={"bad": "%7B%22x"}, managed=[gone], boundary=policy_arn("nope")))
+    aws.seed("iam", "get_policy", None, PolicyArn=gone)
+    aws.seed("iam", "get_policy", None, PolicyArn=policy_arn("nope"))
+    data = load_role(aws, role_arn("r"))
+    assert data is not None
+    assert data.problems == [
+        "policy bad is unreadable (policy document is not valid JSON (plain or URL-encoded))",
+        "managed policy deleted was not found",
+        "permissions boundary policy was not found",
+    ]
+    assert data.inline_names == ("bad",)
+    with pytest.raises(MalformedConfigurationItem, match="execution role r: policy bad is unreadable"):
+        data.require_documents()
+
+
+def test_iam_fallback_reads_everything_the_ci_would_hold() -> None:
+    with moto_iam() as factory:
+        iam = factory.build_client("iam")
+        boundary = iam.create_policy(PolicyName="b", PolicyDocument=json.dumps(LOGS_POLICY))["Policy"]["Arn"]
+        app = iam.create_policy(PolicyName="app", PolicyDocument=json.dumps(STAR))["Policy"]["Arn"]
+        iam.create_role(
+            RoleName="r",
+            Path="/service-role/",
+            AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
+            PermissionsBoundary=boundary,
+        )
+        iam.put_role_policy(RoleName="r", PolicyName="inline", PolicyDocument=json.dumps(LOGS_POLICY))
+        iam.attach_role_policy(RoleName="r", PolicyArn=app)
+        aws = role_reader(factory=factory)
+        data = load_role(aws, "arn:aws:iam::123456789012:role/service-role/r")
+        assert data is not None and data.source == "iam" and data.problems == []
+        assert data.inline_names == ("inline",)
+        assert [p.name for p in data.managed] == ["app"]
+        assert data.boundary_arn == boundary
+        assert trusts_lambda(data.trust)
+        assert not data.is_admin  # boundary caps "*"
+        assert load_role(aws, role_arn("missing")) is None
+
+
+def test_deleted_role_ci_falls_back_to_iam() -> None:
+    ci = role_ci("r", managed=[ADMIN_ARN])
+    ci["configurationItemStatus"] = "ResourceDeleted"
+    with moto_iam() as factory:
+        aws = role_reader(ci, factory=factory)
+        assert load_role(aws, role_arn("r")) is None
+
+
+def test_role_is_admin_callback_and_execution_role() -> None:
+    aws = role_reader(role_ci("admin", managed=[ADMIN_ARN]), role_ci("plain", inline={"l": LOGS_POLICY}))
+    check = role_is_admin(aws)
+    assert check(role_arn("admin")) is True
+    assert check(role_arn("plain")) is False
+    assert check("arn:aws:iam::123456789012:user/x") is None
+    name, data = execution_role(ConfigItem.of(lambda_ci(role=role_arn("plain"))), aws)
+    assert name == "plain" and data is not None
+    with pytest.raises(MalformedConfigurationItem, match=r"invalid configuration\.role"):
+        execution_role(ConfigItem.of(lambda_ci(role="plain")), aws)
+
+
+# ------------------------------------------------------------------------------------ trust policy
+
+DEPLOYER = "arn:aws:iam::210987654321:role/deployer"
+
+
+def trust(principal: Any, action: Any = "sts:AssumeRole", sid: str | None = None, **extra: Any) -> dict[str, Any]:
+    s: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": action, **extra}
+    if sid:
+        s["Sid"] = sid
+    return s
+
+
+TRUST = [
+    ("lambda", [trust({"Service": "lambda.amazonaws.com"})], (), []),
+    ("edge", [trust({"Service": ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]})], (), []),
+    ("other-service", [trust({"Service": "ec2.amazonaws.com"}, sid="Ec2")], (), [("Ec2", "ec2.amazonaws.com")]),
+    ("account", [trust({"AWS": DEPLOYER})], (), [("#0", DEPLOYER)]),
+    ("account-allowed", [trust({"AWS": DEPLOYER})], ("arn:aws:iam::210987654321:*",), []),
+    ("star", [trust("*")], (), [("#0", "*")]),
+    ("aws-star", [trust({"AWS": "*"})], (), [("#0", "*")]),
+    (
+        "star-org",
+        [trust("*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-1"}})],
+        (),
+        [("#0", "* (limited by aws:PrincipalOrgID)")],
+    ),
+    (
+        "not-principal",
+        [{"Effect": "Allow", "NotPrincipal": {"AWS": DEPLOYER}, "Action": "sts:AssumeRole"}],
+        (),
+        [("#0", "everyone except the NotPrincipal")],
+    ),
+    ("sts-star", [trust({"AWS": DEPLOYER}, "sts:*")], (), [("#0", DEPLOYER)]),
+    (
+        "web-identity",
+        [trust({"Federated": "cognito-identity.amazonaws.com"}, "sts:AssumeRoleWithWebIdentity")],
+        (),
+        [("#0", "cognito-identity.amazonaws.com")],
+    ),
+    ("tag-session-only", [trust({"AWS": DEPLOYER}, "sts:TagSession")], (), []),
+    (
+        "not-action-assume",
+        [{"Effect": "Allow", "Principal": {"AWS": DEPLOYER}, "NotAction": "sts:AssumeRole"}],
+        (),
+        [("#0", DEPLOYER)],
+    ),
+    (
+        "deny-ignored",
+        [trust({"Service": "lambda.amazonaws.com"}), {**trust({"AWS": DEPLOYER}), "Effect": "Deny"}],
+        (),
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("statements", "allowed", "expected"), [c[1:] for c in TRUST], ids=[c[0] for c in TRUST])
+def test_untrusted_principals(
+    statements: list[dict[str, Any]], allowed: tuple[str, ...], expected: list[tuple[str, str]]
+) -> None:
+    gaps = untrusted_principals(parse_policy(document(*statements)), allowed)
+    assert [(g.statement, g.principal) for g in gaps] == expected
