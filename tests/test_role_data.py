@@ -213,3 +213,13 @@ def test_untrusted_principals(
 ) -> None:
     gaps = untrusted_principals(parse_policy(document(*statements)), allowed)
     assert [(g.statement, g.principal) for g in gaps] == expected
+
+
+def test_rules_judging_names_do_not_need_policy_documents() -> None:
+    """Inline/boundary/trust rules decide without reading managed policies (a snapshot scan can't)."""
+    aws = role_reader(role_ci("r", managed=["arn:aws:iam::aws:policy/NotSeeded"], boundary=policy_arn("b")))
+    light = load_role(aws, role_arn("r"), documents=False)
+    assert light is not None and light.managed == () and light.problems == []
+    assert light.boundary_arn == policy_arn("b")
+    with pytest.raises(AssertionError, match="unexpected AWS client for iam"):
+        load_role(aws, role_arn("r"))  # documents: IAM would be asked for the AWS managed policy

@@ -44,7 +44,7 @@ class LAMBDA_ROLE_PERMISSIONS_BOUNDARY(ComplianceRule):
     )
 
     def assess(self, ci, aws, params):
-        name, role = execution_role(ci, aws)
+        name, role = execution_role(ci, aws, documents=False)
         if role is None:
             return [not_applicable(f"execution role {name} does not exist")]
         boundary = role.boundary_arn

@@ -47,7 +47,7 @@ class LAMBDA_ROLE_TRUST_POLICY_RESTRICTED(ComplianceRule):
     )
 
     def assess(self, ci, aws, params):
-        name, role = execution_role(ci, aws)
+        name, role = execution_role(ci, aws, documents=False)
         if role is None:
             return [not_applicable(f"execution role {name} does not exist")]
         trust_problems = [p for p in role.problems if p.startswith("trust policy")]

@@ -18,7 +18,7 @@ that only needs policy names (inline policies, boundary) still decides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -97,25 +97,33 @@ def function_role_arn(ci: ConfigItem) -> str:
     return arn
 
 
-def load_role(aws: AwsReader, role_arn: str) -> RoleData | None:
-    """The role behind ``role_arn`` (``None`` when neither Config nor IAM knows it), memoised."""
+def load_role(aws: AwsReader, role_arn: str, *, documents: bool = True) -> RoleData | None:
+    """The role behind ``role_arn`` (``None`` when neither Config nor IAM knows it), memoised.
+
+    With ``documents`` the managed and boundary policy documents are read too and the role is
+    analysed; rules that judge only names, the boundary ARN or the trust policy skip that (and so
+    still decide in a snapshot scan, which cannot read AWS managed policies from IAM).
+    """
     name = role_name(role_arn)
     if name is None:
         return None
-    return aws.memo(("role-data", name.lower()), lambda: _analysed(_read_role(aws, name, role_arn)))
+    key = name.lower()
+    role = aws.memo(("role-data", key), lambda: _read_role(aws, name, role_arn))
+    if role is None or not documents:
+        return role
+    return aws.memo(("role-analysis", key), lambda: _analysed(_with_documents(aws, role)))
 
 
-def execution_role(ci: ConfigItem, aws: AwsReader) -> tuple[str, RoleData | None]:
+def execution_role(ci: ConfigItem, aws: AwsReader, *, documents: bool = True) -> tuple[str, RoleData | None]:
     """(role name, role data or ``None`` when the role no longer exists) of a function CI."""
     arn = function_role_arn(ci)
-    return role_name(arn) or arn, load_role(aws, arn)
+    return role_name(arn) or arn, load_role(aws, arn, documents=documents)
 
 
-def _analysed(role: RoleData | None) -> RoleData | None:
+def _analysed(role: RoleData) -> RoleData:
     # Analyse inside the memo (which holds a per-key lock): concurrent rules wait for one analysis
     # instead of each computing the cached properties themselves.
-    if role is not None:
-        _ = role.permissions, role.is_admin
+    _ = role.permissions, role.is_admin
     return role
 
 
@@ -135,7 +143,7 @@ def role_is_admin(aws: AwsReader) -> Any:
 def _read_role(aws: AwsReader, name: str, role_arn: str) -> RoleData | None:
     ci = aws.resource(ROLE_TYPE, resource_name=name)
     if ci is not None and not ci.is_deleted:
-        return _from_ci(aws, ci, name, role_arn)
+        return _from_ci(ci, name, role_arn)
     return _from_iam(aws, name)
 
 
@@ -155,7 +163,7 @@ def _trust(document: Any, problems: list[str]) -> tuple[Statement, ...]:
         return ()
 
 
-def _from_ci(aws: AwsReader, ci: ConfigItem, name: str, role_arn: str) -> RoleData:
+def _from_ci(ci: ConfigItem, name: str, role_arn: str) -> RoleData:
     conf = ci.configuration
     problems: list[str] = []
     inline = []
@@ -169,19 +177,16 @@ def _from_ci(aws: AwsReader, ci: ConfigItem, name: str, role_arn: str) -> RoleDa
     )
     boundary = conf.get("permissionsBoundary")
     boundary_arn = boundary.get("permissionsBoundaryArn") if isinstance(boundary, dict) else None
-    return _finish(
-        aws,
-        RoleData(
-            name=str(conf.get("roleName") or name),
-            arn=str(conf.get("arn") or ci.arn or role_arn),
-            source="config",
-            trust=_trust(conf.get("assumeRolePolicyDocument"), problems),
-            inline=tuple(inline),
-            inline_names=tuple(p.name for p in inline),
-            attached=attached,
-            boundary_arn=boundary_arn if isinstance(boundary_arn, str) else None,
-            problems=problems,
-        ),
+    return RoleData(
+        name=str(conf.get("roleName") or name),
+        arn=str(conf.get("arn") or ci.arn or role_arn),
+        source="config",
+        trust=_trust(conf.get("assumeRolePolicyDocument"), problems),
+        inline=tuple(inline),
+        inline_names=tuple(p.name for p in inline),
+        attached=attached,
+        boundary_arn=boundary_arn if isinstance(boundary_arn, str) else None,
+        problems=problems,
     )
 
 
@@ -200,40 +205,40 @@ def _from_iam(aws: AwsReader, name: str) -> RoleData | None:
         "iam", "list_attached_role_policies", "AttachedPolicies", missing=NO_SUCH_ENTITY, RoleName=name
     )
     boundary = role.get("PermissionsBoundary") or {}
-    return _finish(
-        aws,
-        RoleData(
-            name=role["RoleName"],
-            arn=role["Arn"],
-            source="iam",
-            trust=_trust(role.get("AssumeRolePolicyDocument"), problems),
-            inline=tuple(inline),
-            inline_names=tuple(names),
-            attached=tuple(AttachedPolicy(p["PolicyName"], p["PolicyArn"]) for p in listed),
-            boundary_arn=boundary.get("PermissionsBoundaryArn"),
-            problems=problems,
-        ),
+    return RoleData(
+        name=role["RoleName"],
+        arn=role["Arn"],
+        source="iam",
+        trust=_trust(role.get("AssumeRolePolicyDocument"), problems),
+        inline=tuple(inline),
+        inline_names=tuple(names),
+        attached=tuple(AttachedPolicy(p["PolicyName"], p["PolicyArn"]) for p in listed),
+        boundary_arn=boundary.get("PermissionsBoundaryArn"),
+        problems=problems,
     )
 
 
-def _finish(aws: AwsReader, role: RoleData) -> RoleData:
+def _with_documents(aws: AwsReader, role: RoleData) -> RoleData:
+    """A copy of ``role`` with its managed and boundary policy documents (the original stays as
+    it was: rules that did not ask for documents may be reading it concurrently)."""
+    problems = list(role.problems)
     managed = []
     for policy in role.attached:
         kind: PolicyKind = "aws-managed" if policy.aws_managed else "customer-managed"
         document = managed_policy_document(aws, policy.arn)
         if document is None:
-            role.problems.append(f"managed policy {policy.name} was not found")
+            problems.append(f"managed policy {policy.name} was not found")
             continue
-        managed.append(_source(policy.name, kind, document, policy.arn, role.problems))
-    role.managed = tuple(managed)
+        managed.append(_source(policy.name, kind, document, policy.arn, problems))
+    boundary = None
     if role.boundary_arn:
         document = managed_policy_document(aws, role.boundary_arn)
         if document is None:
-            role.problems.append("permissions boundary policy was not found")
+            problems.append("permissions boundary policy was not found")
         else:
             boundary_name = role.boundary_arn.rsplit("/", 1)[-1]
-            role.boundary = _source(boundary_name, "boundary", document, role.boundary_arn, role.problems)
-    return role
+            boundary = _source(boundary_name, "boundary", document, role.boundary_arn, problems)
+    return replace(role, managed=tuple(managed), boundary=boundary, problems=problems)
 
 
 def managed_policy_document(aws: AwsReader, arn: str) -> Any:
