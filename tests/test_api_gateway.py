@@ -12,6 +12,7 @@ from lambda_compliance.api_gateway import (
     stage_ref,
     unauthorized,
     unvalidated,
+    websocket_routes,
 )
 from lambda_compliance.api_gateway_settings import (
     logging_gaps,
@@ -155,6 +156,12 @@ def test_unauthorized_exempts_options_and_listed_keys():
     assert [op.key for op in open_] == ["POST /refunds"]
     judged, open_ = unauthorized(OPS, websocket=True)
     assert [op.key for op in open_] == ["$connect"]
+
+
+def test_websocket_route_keys_tell_a_websocket_api():
+    assert websocket_routes([Operation("$connect", "", "NONE")])
+    assert websocket_routes([Operation("sendMessage", "", "NONE")])
+    assert not websocket_routes([Operation("$default", "", "NONE"), Operation("GET", "/status", "JWT")])
 
 
 def test_unvalidated_needs_a_validator_that_validates_something():

@@ -8,7 +8,8 @@ reader: REST ``GetResources`` (embed=methods, paginated), HTTP/WebSocket
 ``GetRoutes``. An authorization type of NONE is open; an API key is not
 authorization. OPTIONS (CORS preflight) is exempt, and so are the
 ``exemptRoutes`` keys ("GET /health"). On a WebSocket API (protocol from the
-AWS::ApiGatewayV2::Api CI) only ``$connect`` can carry an authorizer.
+AWS::ApiGatewayV2::Api CI, else told by its route keys) only ``$connect`` can
+carry an authorizer, so only it is judged.
 
 Scenarios:
 - Given a REST stage whose API methods all use AWS_IAM, CUSTOM or COGNITO_USER_POOLS, then COMPLIANT.
@@ -31,6 +32,7 @@ from lambda_compliance.api_gateway import (
     stage_ref,
     unauthorized,
     v2_protocol,
+    websocket_routes,
 )
 from lambda_compliance.params import Param
 from lambda_compliance.rulebase import (
@@ -63,8 +65,10 @@ class APIGATEWAY_METHOD_AUTHORIZATION_REQUIRED(ComplianceRule):
         if stage.kind == "REST":
             noun, websocket, operations = "method", False, rest_methods(aws, stage.api_id)
         else:
-            websocket = v2_protocol(aws, stage.api_id) == "WEBSOCKET"
             noun, operations = "route", http_routes(aws, stage.api_id)
+            websocket = operations is not None and (
+                v2_protocol(aws, stage.api_id) == "WEBSOCKET" or websocket_routes(operations)
+            )
         if operations is None:
             return [not_applicable(f"{stage.label}: API {stage.api_id} no longer exists")]
         judged, open_ = unauthorized(operations, params["exemptRoutes"], websocket=websocket)

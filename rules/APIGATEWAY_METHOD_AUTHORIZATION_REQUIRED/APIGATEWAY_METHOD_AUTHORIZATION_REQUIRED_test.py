@@ -110,6 +110,14 @@ class MethodAuthorizationRequiredTest(unittest.TestCase):
             inventory=[v2_api_ci(protocol="WEBSOCKET")],
         )
 
+    def test_websocket_api_is_told_by_its_route_keys_when_its_ci_is_not_recorded(self):
+        routes = [route("$connect", "AWS_IAM"), route("$disconnect"), route("sendMessage")]
+        self.check(
+            v2_stage_ci("production"),
+            lambda s: s.http_api(HTTP_API_ID, routes),
+            [("COMPLIANT", "stage production: every route requires authorization (1 checked)")],
+        )
+
     def test_api_with_only_options_methods_is_not_applicable(self):
         resources = [ROOT, rest_resource("or4d3r", "/orders", rest_method("OPTIONS"))]
         self.check(

@@ -178,9 +178,18 @@ def http_routes(aws: AwsReader, api_id: str) -> list[Operation] | None:
     for route in routes:
         key = str(route.get("RouteKey") or "")
         method, _, path = key.partition(" ")
-        method = method if method.startswith("$") else method.upper()
+        method = method.upper() if path else method  # WebSocket route keys are case-sensitive names
         found.append(Operation(method, path, str(route.get("AuthorizationType") or "NONE")))
     return sorted(found, key=lambda op: (op.path, op.method))
+
+
+def websocket_routes(operations: Iterable[Operation]) -> bool:
+    """Route keys only a WebSocket API has: ``$connect``, ``$disconnect`` or a bare name ("sendmessage").
+
+    An HTTP API's keys are "METHOD /path" or ``$default``; this tells the two apart
+    when the API's CI (and its protocolType) is not at hand.
+    """
+    return any(not op.path and op.method != "$default" for op in operations)
 
 
 def request_validators(aws: AwsReader, api_id: str) -> dict[str, Mapping[str, Any]]:
