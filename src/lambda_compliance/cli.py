@@ -269,6 +269,10 @@ def _scan_targets(
         raise UsageError("nothing to scan")
 
     def one(target: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from lambda_compliance.engine import describe_error
+
         try:
             return _call_aws(
                 lambda: scan.scan_account(
@@ -281,9 +285,11 @@ def _scan_targets(
                 )
             )
         except UsageError as exc:
-            if len(resolved) == 1:
+            if len(resolved) == 1 and not failed:
                 raise
             return targets.TargetError(target.label, target.region, str(exc))
+        except (ClientError, BotoCoreError) as exc:  # a region or account that fails must not stop the others
+            return targets.TargetError(target.label, target.region, describe_error(exc))
 
     reports = []
     with ThreadPoolExecutor(max_workers=min(4, len(resolved))) as pool:
