@@ -66,35 +66,14 @@ SOURCE_KEYS: dict[str, str] = {
 # The confused-deputy keys: what a service principal must be pinned with.
 SERVICE_SOURCE_KEYS = frozenset({"aws:sourcearn", "aws:sourceaccount"})
 
-_OPERATORS = [
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-    "Bool",
-    "BinaryEquals",
-    "IpAddress",
-    "NotIpAddress",
-    "ArnEquals",
-    "ArnLike",
-    "ArnNotEquals",
-    "ArnNotLike",
-    "Null",
-]
+_COMPARE = ("Equals", "NotEquals", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals")
+_OPERATORS = (
+    *(f"String{s}" for s in ("Equals", "NotEquals", "EqualsIgnoreCase", "NotEqualsIgnoreCase", "Like", "NotLike")),
+    *(f"Numeric{s}" for s in _COMPARE),
+    *(f"Date{s}" for s in _COMPARE),
+    *(f"Arn{s}" for s in ("Equals", "Like", "NotEquals", "NotLike")),
+    *("Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "Null"),
+)
 _CANONICAL_OPERATOR = {op.lower(): op for op in _OPERATORS}
 _POSITIVE_MATCH = frozenset({"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike"})
 _NEGATED_MATCH = frozenset(
