@@ -35,6 +35,9 @@ unit: $(STAMP)
 
 test: lint unit
 
+packs: $(STAMP)
+	@$(VENV)/bin/lambda-compliance packs build --no-config
+
 bench: $(STAMP)
 	@$(PY) -m bench.run
 
