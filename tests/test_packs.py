@@ -140,7 +140,7 @@ def test_remediation_is_wired_manual_by_default_and_bounded(pack):
     rules = _config_rules(template)
     fixes = [r for r in template["Resources"].values() if r["Type"] == "AWS::Config::RemediationConfiguration"]
     assert len(fixes) >= 10
-    off = cfn.Resolver(template, {"EnvironmentKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k"})
+    off = cfn.Resolver(template)
     on = cfn.Resolver(template, {"AutomaticRemediation": "true"})
     for fix in fixes:
         props = fix["Properties"]
@@ -152,7 +152,21 @@ def test_remediation_is_wired_manual_by_default_and_bounded(pack):
         params = off.value(props["Parameters"])
         assert params[remediation.resource_parameter] == {"ResourceValue": {"Value": "RESOURCE_ID"}}
         role = params["AutomationAssumeRole"]["StaticValue"]["Values"]
-        assert role == ["arn:aws:iam::123456789012:role/LambdaComplianceRemediation"]
+        assert role == ["arn:aws:iam::123456789012:role/LambdaComplianceRemediation-us-east-1"]
+        # A value only the deployer knows: the configuration exists only once it is set.
+        inputs = [
+            v["StaticValue"]["Values"][0]["Ref"]
+            for v in props["Parameters"].values()
+            if isinstance(v.get("StaticValue", {}).get("Values", [None])[0], dict)
+            and "Ref" in v["StaticValue"]["Values"][0]
+        ]
+        if inputs:
+            assert "Condition" in fix and not off.condition(fix["Condition"])
+            assert all(template["Parameters"][i]["Default"] == "" for i in inputs)
+            given = cfn.Resolver(template, {i: "set" for i in inputs})
+            assert given.condition(fix["Condition"])
+        else:
+            assert "Condition" not in fix
         assert off.value(props["Automatic"]) in (False, "false")
         assert str(on.value(props["Automatic"])).lower() == str(remediation.automatic_safe).lower()
         assert 1 <= props["MaximumAutomaticAttempts"] <= 5 and 30 <= props["RetryAttemptSeconds"] <= 600

@@ -90,12 +90,9 @@ def template(pack: Pack, rules: Sequence[type[ComplianceRule]], settings: Settin
     parameters = {**base_parameters()}
     conditions = {**base_conditions()}
     resources: dict[str, Any] = {}
-    remediated = [r for r in rules if r.spec.remediation is not None]
-    if remediated:
-        parameters.update(remediation_config.base_parameters())
-        extra_params, extra_conditions = remediation_config.input_parameters_and_conditions(remediated)
-        parameters.update(extra_params)
-        conditions.update(extra_conditions)
+    extra_params, extra_conditions = remediation_config.parameters_and_conditions(list(rules))
+    parameters.update(extra_params)
+    conditions.update(extra_conditions)
     for rule in rules:
         built = rule_resource(rule, settings.rule_parameters(rule.rule_name()), pack.frameworks)
         parameters.update(built.parameters)

@@ -1,15 +1,20 @@
 """A rule's ``Remediation`` as an AWS::Config::RemediationConfiguration of the same pack.
 
-- TargetType SSM_DOCUMENT; TargetId the document name (this project's documents are
-  created in every account by the remediation stack; AWS-owned runbooks by name).
-- The resource parameter gets ``RESOURCE_ID``; the others static values.
-  A static value that names an entry of ``DEPLOYER_INPUTS`` (e.g.
-  ``EnvironmentKmsKeyArn``) is a pack parameter instead, and the configuration is
-  only created when the deployer sets it (a remediation without its key would fail).
-- ``AutomationAssumeRole``: the role named by a pack parameter, in the evaluated
-  account, so one template serves every account of an organization.
+The wiring itself (which document parameter gets ``RESOURCE_ID``, which get static
+values, which are left to the deployer, ``DryRun: false`` for this project's
+documents) comes from ``remediation.wiring.remediation_target``, validated there
+against each document's parameters. The pack adds what makes one template serve
+a single account and every account of an organization:
+
+- ``AutomationAssumeRole`` is the role the remediation stack creates in each
+  account and region (``<RemediationRoleNamePrefix>-<region>``), its ARN built with
+  ``${AWS::AccountId}``, instead of one fixed ARN.
+- A value only a deployer knows (a KMS key, a failure destination, a web ACL) is a
+  pack parameter with an empty default; the remediation configuration is created
+  only when it is set, so the pack deploys without it and never wires a
+  remediation that would fail.
 - Manual by default. Only rules whose remediation is ``automatic_safe`` follow the
-  ``AutomaticRemediation`` pack parameter; the others are always manual.
+  ``AutomaticRemediation`` pack parameter; the others always wait for an operator.
   Attempts and retry interval are bounded.
 """
 
@@ -18,29 +23,27 @@ from __future__ import annotations
 from typing import Any
 
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs.cfn import Flow, equals, not_, ref, sub
-from lambda_compliance.rulebase import ComplianceRule, Remediation
+from lambda_compliance.packs.cfn import Flow, Intrinsic, equals, not_, ref, sub
+from lambda_compliance.packs.rules import PackError
+from lambda_compliance.remediation import wiring
+from lambda_compliance.rulebase import ComplianceRule
 
-REMEDIATION_ROLE = "RemediationRoleName"
+ROLE_PREFIX = "RemediationRoleNamePrefix"
 AUTOMATIC = "AutomaticRemediation"
-DEFAULT_REMEDIATION_ROLE = "LambdaComplianceRemediation"
-MAXIMUM_AUTOMATIC_ATTEMPTS = 3
-RETRY_ATTEMPT_SECONDS = 60
-
-# Remediation inputs only a deployer can know: pack parameter name -> description.
-DEPLOYER_INPUTS: dict[str, str] = {
-    "EnvironmentKmsKeyArn": "KMS key ARN the remediation encrypts Lambda environment variables with; "
-    "empty: that remediation is not deployed",
-}
+DEFAULT_ROLE_PREFIX = "LambdaComplianceRemediation"  # templates/remediation.yaml's RoleNamePrefix default
+ROLE_ARN = f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/${{{ROLE_PREFIX}}}-${{AWS::Region}}"
+MAX_ATTEMPTS = 5
+RETRY_SECONDS = (30, 600)
 
 
 def base_parameters() -> dict[str, dict[str, Any]]:
     return {
-        REMEDIATION_ROLE: {
+        ROLE_PREFIX: {
             "Type": "String",
-            "Default": DEFAULT_REMEDIATION_ROLE,
-            "AllowedPattern": r"^[\w+=,.@/-]{1,64}$",
-            "Description": "Role SSM Automation assumes to remediate, in each evaluated account",
+            "Default": DEFAULT_ROLE_PREFIX,
+            "AllowedPattern": r"^[a-zA-Z0-9+=,.@_-]{1,40}$",
+            "Description": "RoleNamePrefix of the remediation stack: remediation runs as <prefix>-<region> "
+            "in each evaluated account",
         },
         AUTOMATIC: {
             "Type": "String",
@@ -51,65 +54,82 @@ def base_parameters() -> dict[str, dict[str, Any]]:
     }
 
 
-def condition_name(input_name: str) -> str:
-    return f"Has{input_name}"
+def condition_name(parameter: str) -> str:
+    return f"Has{parameter}"
 
 
-def _static(value: Any) -> dict[str, Any]:
-    return Flow(StaticValue=Flow(Values=[value]))
+def _short(value: Any) -> Any:
+    """Long-form intrinsics from the wiring ({"Ref": x}) as short tags, small mappings on one line."""
+    if isinstance(value, list):
+        return [_short(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((key, arg),) = value.items()
+            if key == "Ref":
+                return ref(arg)
+            if key.startswith("Fn::"):
+                return Intrinsic(key[4:], _short(arg))
+        return Flow({k: _short(v) for k, v in value.items()})
+    return value
 
 
-def remediation_parameters(remediation: Remediation) -> dict[str, Any]:
-    """The RemediationConfiguration ``Parameters`` for a rule's remediation."""
-    role_arn = sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/${{{REMEDIATION_ROLE}}}")
-    parameters: dict[str, Any] = {
-        "AutomationAssumeRole": _static(role_arn),
-        remediation.resource_parameter: Flow(ResourceValue=Flow(Value="RESOURCE_ID")),
-    }
-    for key, value in remediation.parameters.items():
-        parameters[key] = _static(ref(value) if value in DEPLOYER_INPUTS else value)
-    return parameters
+def target(rule: type[ComplianceRule]) -> wiring.RemediationTarget | None:
+    if rule.spec.remediation is None:
+        return None
+    try:
+        return wiring.remediation_target(rule.spec.remediation)
+    except wiring.WiringError as exc:
+        raise PackError(f"{rule.rule_name()}: {exc}") from None
 
 
-def deployer_inputs(remediation: Remediation) -> tuple[str, ...]:
-    return tuple(v for v in remediation.parameters.values() if v in DEPLOYER_INPUTS)
+def deployer_inputs(found: wiring.RemediationTarget) -> tuple[wiring.PackParameter, ...]:
+    return tuple(p for p in found.pack_parameters if p.name != wiring.ROLE_PACK_PARAMETER)
 
 
 def remediation_resource(rule: type[ComplianceRule]) -> tuple[str, dict[str, Any]] | None:
-    remediation = rule.spec.remediation
-    if remediation is None:
+    found = target(rule)
+    if found is None:
         return None
     name = rule.rule_name()
-    properties: dict[str, Any] = {
-        "ConfigRuleName": name,
-        "TargetType": "SSM_DOCUMENT",
-        "TargetId": remediation.document,
-        "Parameters": remediation_parameters(remediation),
-        "Automatic": ref(AUTOMATIC) if remediation.automatic_safe else False,
-        "MaximumAutomaticAttempts": MAXIMUM_AUTOMATIC_ATTEMPTS,
-        "RetryAttemptSeconds": RETRY_ATTEMPT_SECONDS,
-    }
+    parameters = {k: _short(v) for k, v in found.parameters.items()}
+    parameters["AutomationAssumeRole"] = Flow(StaticValue=Flow(Values=[sub(ROLE_ARN)]))
+    properties = found.properties(name, ref(AUTOMATIC) if found.automatic_safe else False)
+    properties["Parameters"] = parameters
+    if not (1 <= properties["MaximumAutomaticAttempts"] <= MAX_ATTEMPTS):
+        raise PackError(f"{name}: MaximumAutomaticAttempts outside 1..{MAX_ATTEMPTS}")
+    if not (RETRY_SECONDS[0] <= properties["RetryAttemptSeconds"] <= RETRY_SECONDS[1]):
+        raise PackError(f"{name}: RetryAttemptSeconds outside {RETRY_SECONDS[0]}..{RETRY_SECONDS[1]}")
     resource: dict[str, Any] = {"Type": "AWS::Config::RemediationConfiguration"}
-    inputs = deployer_inputs(remediation)
-    if len(inputs) > 1:
-        raise ValueError(f"{name}: a remediation may take at most one deployer input ({', '.join(inputs)})")
-    if inputs:
-        resource["Condition"] = condition_name(inputs[0])
+    inputs = deployer_inputs(found)
+    if len(inputs) == 1:
+        resource["Condition"] = condition_name(inputs[0].name)
+    elif inputs:
+        resource["Condition"] = naming.logical_id(name, "RemediationInputs")
     resource["DependsOn"] = naming.logical_id(name, "")
     resource["Properties"] = properties
     return naming.logical_id(name, "Remediation"), resource
 
 
-def input_parameters_and_conditions(
+def parameters_and_conditions(
     rules: list[type[ComplianceRule]],
 ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """Pack parameters and conditions for the deployer inputs the pack's remediations use."""
-    params: dict[str, dict[str, Any]] = {}
+    """Pack parameters and conditions for the remediations of ``rules`` (empty when none has one)."""
+    found = {r.rule_name(): t for r in rules if (t := target(r)) is not None}
+    if not found:
+        return {}, {}
+    params = base_parameters()
     conditions: dict[str, Any] = {}
-    for rule in rules:
-        if rule.spec.remediation is None:
-            continue
-        for name in deployer_inputs(rule.spec.remediation):
-            params[name] = {"Type": "String", "Default": "", "Description": DEPLOYER_INPUTS[name]}
-            conditions[condition_name(name)] = not_(equals(ref(name), ""))
+    for name, item in found.items():
+        inputs = deployer_inputs(item)
+        for param in inputs:
+            definition: dict[str, Any] = {"Type": "String", "Default": ""}
+            if param.allowed_pattern:
+                definition["AllowedPattern"] = f"^$|{param.allowed_pattern}"
+            definition["Description"] = f"{param.description}; empty: that remediation is not deployed"
+            params[param.name] = definition
+            conditions[condition_name(param.name)] = not_(equals(ref(param.name), ""))
+        if len(inputs) > 1:
+            conditions[naming.logical_id(name, "RemediationInputs")] = Intrinsic(
+                "And", [Flow(Condition=condition_name(p.name)) for p in inputs]
+            )
     return params, conditions
