@@ -13,7 +13,7 @@ Scenarios:
 - Given maxCodeSizeMB outside 1..250 or maxLayers outside 0..5, then InvalidParametersError naming it.
 """
 
-from lambda_compliance.function_ci import code_size_mib, is_image, layers
+from lambda_compliance.function_ci import MIB, code_size, human_size, is_image, layers
 from lambda_compliance.params import Param
 from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant, not_applicable
 
@@ -33,16 +33,16 @@ class LAMBDA_PACKAGE_SIZE_LIMIT(ComplianceRule):
     def assess(self, ci, aws, params):
         if is_image(ci):
             return [not_applicable("container image function: no zip package or layers")]
-        size = code_size_mib(ci)
+        size = code_size(ci)
         count = len(layers(ci))
         problems = []
-        if size > params["maxCodeSizeMB"]:
-            problems.append(f"package is {size:.1f} MiB, above the {params['maxCodeSizeMB']} MiB limit")
+        if size > params["maxCodeSizeMB"] * MIB:
+            problems.append(f"package is {human_size(size)}, above the {params['maxCodeSizeMB']} MiB limit")
         if count > params["maxLayers"]:
             problems.append(f"{count} layers, above the limit of {params['maxLayers']}")
         if problems:
             return [non_compliant("; ".join(problems))]
-        return [compliant(f"package is {size:.1f} MiB with {count} layer{'s' if count != 1 else ''}")]
+        return [compliant(f"package is {human_size(size)} with {count} layer{'s' if count != 1 else ''}")]
 
 
 def lambda_handler(event, context):

@@ -20,7 +20,8 @@ class PackageSizeLimitTest(unittest.TestCase):
                 self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
 
     def test_small_package_is_compliant(self):
-        self.check(lambda_ci(codeSize=2048), [("COMPLIANT", "package is 0.0 MiB with 0 layers")])
+        self.check(lambda_ci(codeSize=2048), [("COMPLIANT", "package is 2.0 KiB with 0 layers")])
+        self.check(lambda_ci(codeSize=107), [("COMPLIANT", "package is 107 bytes with 0 layers")])
         self.check(lambda_ci(codeSize=50 * MIB, layers=layers(1)), [("COMPLIANT", "package is 50.0 MiB with 1 layer")])
 
     def test_large_package_is_non_compliant(self):

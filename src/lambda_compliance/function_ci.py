@@ -82,12 +82,21 @@ def untrusted_layers(ci: ConfigItem, trusted_accounts: Iterable[str]) -> list[La
     return [layer for layer in layers(ci) if layer.account not in trusted]
 
 
-def code_size_mib(ci: ConfigItem) -> float:
-    """The deployment package size (configuration.codeSize, bytes) in MiB."""
+def code_size(ci: ConfigItem) -> int:
+    """The deployment package (zip) size in bytes, from configuration.codeSize."""
     size = ci.require("codeSize", kind=int)
     if size < 0:
         raise MalformedConfigurationItem("configuration.codeSize is negative")
-    return size / MIB
+    return size
+
+
+def human_size(size: int) -> str:
+    """Bytes as people read them: 107 bytes, 2.5 KiB, 51.0 MiB."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < MIB:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / MIB:.1f} MiB"
 
 
 def missing_tags(ci: ConfigItem, required: Iterable[str]) -> list[str]:
