@@ -33,7 +33,12 @@ lint: $(STAMP)
 unit: $(STAMP)
 	@$(PY) -m pytest -n 2
 
-test: lint unit
+test: browser-deps lint unit
+
+# The HTML report's test drives a real headless browser (Debian's chromium).
+.PHONY: browser-deps
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 packs: $(STAMP)
 	@$(VENV)/bin/lambda-compliance packs build --no-config

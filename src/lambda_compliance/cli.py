@@ -62,8 +62,12 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--rules", help="comma-separated rule names (default: all)")
     p.add_argument("--family", help="comma-separated rule families: lambda, role, data, apigateway, account")
-    p.add_argument("--format", default="table", help="table (default) or json")
+    p.add_argument("--format", default="table", help="table (default), json, html, sarif or csv")
     p.add_argument("--output", metavar="PATH", help="write the report to PATH instead of stdout")
+    p.add_argument(
+        "--framework", help="only the rules evidencing this framework: soc2, gdpr, hipaa, pci-dss-4, iso27001-2022, ..."
+    )
+    p.add_argument("--reports", metavar="DIR", help="also write the html, sarif, csv and json reports into DIR")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -162,6 +166,13 @@ def run_scan(args: argparse.Namespace) -> int:
     rules = settings.enabled(_select_rules(args))
     if not rules:
         raise UsageError("every selected rule is disabled in the configuration")
+    if args.framework:
+        from lambda_compliance.report import compliance
+
+        try:
+            rules = compliance.framework_rules(rules, args.framework)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     parameters = settings.all_rule_parameters(rules)
     show_progress = not args.no_progress and sys.stderr.isatty()
     failed_targets: list[dict[str, str]] = []
@@ -209,10 +220,24 @@ def run_scan(args: argparse.Namespace) -> int:
     }
     for target in failed_targets:
         print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
+    _add_compliance(document, args)
     _emit(document, args)
     failed = any(e.get("kind", "error") == "error" for e in document["errors"]) or bool(failed_targets)
     findings = document["summary"]["NON_COMPLIANT"] > 0 or failed
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def _add_compliance(document: dict[str, Any], args: argparse.Namespace) -> None:
+    """Per-framework clause data (every format reads it), and ``--reports DIR``: every file format at once."""
+    from lambda_compliance.report import compliance
+
+    compliance.enrich(document, getattr(args, "framework", None))
+    if getattr(args, "reports", None):
+        try:
+            written = compliance.write_reports(document, args.reports)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.reports}: {exc.strerror}") from None
+        print(f"wrote reports: {', '.join(written)}", file=sys.stderr)
 
 
 def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:

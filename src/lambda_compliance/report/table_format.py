@@ -70,6 +70,10 @@ def render(document: dict[str, Any], console: Console | None = None) -> None:
     line.append(f" — {len(document['scan']['rules'])} rules, ")
     line.append(f"{sum(t['resources'] for t in targets)} resources, {requests} AWS requests, {seconds:.1f}s")
     console.print(line)
+    if document.get("frameworks"):
+        from lambda_compliance.report import compliance
+
+        compliance.print_summary(document, console)
     return None
 
 
