@@ -8,11 +8,13 @@ EC2 fails a whole batch when one id no longer exists; only then are the ids
 asked one by one, to tell the survivors from the deleted.
 
 Egress judgement (``open_egress``): a rule reaches *the internet* when its
-destination is a /0 range (``0.0.0.0/0``, ``::/0``). Narrower destinations (a
-CIDR, a security group, a prefix list such as a VPC endpoint's) count as
-restricted. Internet-wide egress is acceptable only for TCP or UDP on allowed
-ports; all traffic (protocol -1), port ranges reaching other ports, and other
-protocols (ICMP, ...) are open egress.
+destination is ``0.0.0.0/0`` or ``::/0``, or a public range wider than a /24
+(IPv4) or /48 (IPv6), so splitting the internet into halves (``0.0.0.0/1`` and
+``128.0.0.0/1``) changes nothing. Private ranges, single hosts or small public
+blocks, security groups and prefix lists (VPC endpoints) count as restricted.
+Internet egress is acceptable only for TCP or UDP on allowed ports; all
+traffic (protocol -1), port ranges reaching other ports, and other protocols
+(ICMP, ...) are open egress. A destination that cannot be read counts as open.
 """
 
 from __future__ import annotations
@@ -114,9 +116,11 @@ def _reaches_internet(cidr: Any) -> bool:
     if not isinstance(cidr, str):
         return False
     try:
-        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+        network = ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         return True  # a destination we cannot read is not proven narrow
+    widest_restricted = 24 if network.version == 4 else 48
+    return network.prefixlen == 0 or (network.prefixlen < widest_restricted and not network.is_private)
 
 
 def _internet_destinations(permission: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,184 @@
+"""Table tests for the function-hygiene library: egress judgement, origins, publishers, sizes, log-group lookups."""
+
+import pytest
+
+from lambda_compliance import function_settings as settings
+from lambda_compliance import log_groups, network
+from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.function_ci import account_of_arn, human_size, untrusted_layers
+from lambda_compliance.testing import lambda_ci
+from lambda_compliance.testing_functions import StubbedServices, egress, listed_function, log_group, security_group
+
+SG = "sg-0a1b2c3d4e5f60718"
+EGRESS_CASES = [
+    # (rule, allowed ports, findings as described)
+    (egress(), {443}, [f"{SG} all traffic to 0.0.0.0/0"]),
+    (egress("-1", cidrs=["10.0.0.0/8"]), {443}, []),
+    (egress("tcp", (443, 443)), {443}, []),
+    (egress("udp", (443, 443)), {443}, []),
+    (egress("6", (443, 443)), {443}, []),
+    (egress("tcp", (443, 444)), {443}, [f"{SG} tcp 443-444 to 0.0.0.0/0"]),
+    (egress("tcp", (80, 80)), {443, 80}, []),
+    (egress("tcp", (0, 65535)), {443}, [f"{SG} tcp 0-65535 to 0.0.0.0/0"]),
+    (egress("tcp"), {443}, [f"{SG} tcp 0-65535 to 0.0.0.0/0"]),  # no ports given: every port
+    (egress("17", (53, 53), cidrs=[], ipv6=["::/0"]), {443}, [f"{SG} udp 53 to ::/0"]),
+    (egress("icmp", (-1, -1)), {443}, [f"{SG} icmp to 0.0.0.0/0"]),
+    (egress("58", (-1, -1), cidrs=[], ipv6=["::/0"]), {443}, [f"{SG} icmpv6 to ::/0"]),
+    (egress("50", cidrs=["0.0.0.0/0"]), {443}, [f"{SG} 50 to 0.0.0.0/0"]),
+    (egress("-1", cidrs=[], prefix_lists=["pl-63a5400a"]), {443}, []),
+    (egress("-1", cidrs=[], groups=["sg-0123456789abcdef0"]), {443}, []),
+    (
+        egress("-1", cidrs=["0.0.0.0/0", "10.0.0.0/8"], ipv6=["::/0"]),
+        {443},
+        [
+            f"{SG} all traffic to 0.0.0.0/0",
+            f"{SG} all traffic to ::/0",
+        ],
+    ),
+    (egress("-1", cidrs=["not-a-cidr"]), {443}, [f"{SG} all traffic to not-a-cidr"]),  # unreadable is not narrow
+    (
+        egress("-1", cidrs=["0.0.0.0/1", "128.0.0.0/1"]),
+        {443},
+        [
+            f"{SG} all traffic to 0.0.0.0/1",
+            f"{SG} all traffic to 128.0.0.0/1",
+        ],
+    ),
+    (egress("tcp", (5432, 5432), cidrs=["52.94.0.0/16"]), {443}, [f"{SG} tcp 5432 to 52.94.0.0/16"]),
+    (egress("tcp", (22, 22), cidrs=["203.0.113.10/32", "198.51.100.0/24"]), {443}, []),  # named partner hosts
+    (egress("-1", cidrs=["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]), {443}, []),
+    (egress("-1", cidrs=[], ipv6=["2600:1f18::/32"]), {443}, [f"{SG} all traffic to 2600:1f18::/32"]),
+    (egress("-1", cidrs=[], ipv6=["fd00::/8", "2600:1f18:1234:5600::/56"]), {443}, []),
+]
+
+
+@pytest.mark.parametrize(("rule", "allowed", "expected"), EGRESS_CASES)
+def test_open_egress(rule, allowed, expected):
+    assert [f.describe() for f in network.open_egress(security_group(SG, rule), allowed)] == expected
+
+
+def test_open_egress_ignores_entries_of_the_wrong_shape():
+    assert network.open_egress({"GroupId": SG, "IpPermissionsEgress": ["x", None]}, {443}) == []
+
+
+def test_port_pattern_accepts_exactly_0_to_65535():
+    import re
+
+    ok = [str(p) for p in (0, 1, 22, 443, 5432, 9999, 10000, 59999, 64999, 65499, 65529, 65535)]
+    bad = ["65536", "65540", "65600", "66000", "70000", "99999", "100000", "-1", "1e3", ""]
+    assert all(re.fullmatch(network.PORT_PATTERN, p) for p in ok)
+    assert not any(re.fullmatch(network.PORT_PATTERN, p) for p in bad)
+
+
+@pytest.mark.parametrize(
+    ("vpc_config", "expected"),
+    [
+        (None, None),
+        ({"subnetIds": [], "securityGroupIds": []}, None),
+        ({"subnetIds": ["subnet-1"], "securityGroupIds": ["sg-1"]}, (("subnet-1",), ("sg-1",))),
+        ({"subnetIds": ["subnet-1"]}, (("subnet-1",), ())),
+    ],
+)
+def test_vpc_attachment(vpc_config, expected):
+    ci = ConfigItem.of(lambda_ci(vpcConfig=vpc_config) if vpc_config is not None else lambda_ci())
+    got = network.vpc_attachment(ci)
+    assert (got and (got.subnet_ids, got.security_group_ids)) == expected
+
+
+@pytest.mark.parametrize("bad", ["subnet-1", {"subnetIds": "subnet-1"}, {"subnetIds": [""]}])
+def test_vpc_attachment_rejects_malformed_config(bad):
+    with pytest.raises(MalformedConfigurationItem):
+        network.vpc_attachment(ConfigItem.of(lambda_ci(vpcConfig=bad)))
+
+
+def test_wildcard_and_unlisted_origins():
+    origins = ["*", "https://Shop.example.com/", "http://localhost:3000", "https://*.example.com"]
+    assert settings.wildcard_origins(origins) == ["*", "https://*.example.com"]
+    assert settings.unlisted_origins(origins, []) == []
+    assert settings.unlisted_origins(origins, ["https://shop.example.com"]) == ["http://localhost:3000"]
+    assert settings.cors_origins({"Cors": {"AllowOrigins": ["https://a", 3]}}) == ("https://a",)
+    assert settings.cors_origins({"Cors": "broken"}) == ()
+    assert settings.cors_origins({}) == ()
+
+
+def test_unapproved_publishers():
+    profile = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/Release"
+    version = f"{profile}/AbC123"
+    other = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/ReleaseCandidate/XyZ789"
+    assert settings.unapproved_publishers([version, other], []) == []
+    assert settings.unapproved_publishers([version, other], [profile]) == [other]  # a prefix is not a profile
+    assert settings.unapproved_publishers([version], [version]) == []
+
+
+def test_code_signing_defaults_to_warn_and_tolerates_partial_configs():
+    signing = settings.CodeSigning("arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-1", {})
+    assert (signing.config_id, signing.policy, signing.publishers) == ("csc-1", "Warn", ())
+
+
+@pytest.mark.parametrize(
+    ("arn", "account"),
+    [
+        ("arn:aws:lambda:us-east-1:123456789012:layer:x:1", "123456789012"),
+        ("arn:aws-us-gov:lambda:us-gov-west-1:123456789012:layer:x:1", "123456789012"),
+        ("arn:aws:lambda:us-east-1::layer:x:1", None),
+        ("payments-common:12", None),
+    ],
+)
+def test_account_of_arn(arn, account):
+    assert account_of_arn(arn) == account
+
+
+def test_untrusted_layers_trust_the_function_account_and_the_list():
+    ci = ConfigItem.of(
+        lambda_ci(
+            layers=[
+                {"arn": "arn:aws:lambda:us-east-1:123456789012:layer:own:1"},
+                {"arn": "arn:aws:lambda:us-east-1:111122223333:layer:shared:2"},
+            ]
+        )
+    )
+    assert [layer.arn for layer in untrusted_layers(ci, ["111122223333"])] == []
+    assert [layer.account for layer in untrusted_layers(ci, [])] == ["111122223333"]
+
+
+@pytest.mark.parametrize(
+    ("size", "text"), [(0, "0 bytes"), (1023, "1023 bytes"), (2048, "2.0 KiB"), (53_477_579, "51.0 MiB")]
+)
+def test_human_size(size, text):
+    assert human_size(size) == text
+
+
+def test_function_log_groups_are_read_once_per_reader():
+    stub = StubbedServices()
+    stub.add("lambda", "list_functions", {"Functions": [listed_function("a"), listed_function("b")]}, {})
+    stub.add(
+        "logs",
+        "describe_log_groups",
+        {"logGroups": [log_group("/aws/lambda/a", 30), log_group("/aws/lambda/b", None, "alias/logs")]},
+        {"logGroupNamePrefix": "/aws/lambda/"},
+    )
+    aws = stub.reader([lambda_ci("a"), lambda_ci("b")])
+    first = log_groups.function_log_groups(aws)
+    assert log_groups.function_log_groups(aws) is first  # the second rule pays nothing
+    stub.assert_done()
+    assert [(g.function, g.retention_days, g.kms_key_id) for g in first] == [("a", 30, None), ("b", None, "alias/logs")]
+
+
+def test_function_log_groups_without_functions_call_nothing():
+    stub = StubbedServices()
+    assert log_groups.function_log_groups(stub.reader([])) == []
+    stub.assert_done()
+
+
+@pytest.mark.parametrize(
+    ("function_arn", "qualifier"),
+    [
+        ("arn:aws:lambda:us-east-1:123456789012:function:f", None),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST", None),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f:live", "live"),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f:7", "7"),
+        (None, None),
+    ],
+)
+def test_event_invoke_config_qualifier(function_arn, qualifier):
+    assert settings._qualifier(function_arn) == qualifier
