@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	@$(VENV)/bin/lambda-compliance scan --demo
+	@$(VENV)/bin/lambda-compliance scan --demo --reports reports
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check src rules tests

@@ -156,6 +156,7 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
     return {
         "key": key,
         "name": fw.name,
+        "shortName": fw.name.split(" (")[0],
         "version": fw.version,
         "prefix": fw.citation_prefix,
         "score": _percent(totals["COMPLIANT"], totals["NON_COMPLIANT"]),
@@ -208,14 +209,14 @@ def print_summary(document: dict[str, Any], console: Any) -> None:
     for column, justify in (("Framework", "left"), ("Score", "right"), ("Clauses met", "right")):
         table.add_column(column, justify=justify, no_wrap=True)
     table.add_column("Failing", justify="right", style="red")
-    table.add_column("Worst failing clauses", overflow="fold")
+    table.add_column("Failing clauses", overflow="fold")
     for fw in document["frameworks"]:
         score = "—" if fw["score"] is None else f"{fw['score']:.1f}%"
         style = "green" if fw["score"] == 100.0 else ("bold red" if fw["clausesNonCompliant"] else "")
-        worst = [c["id"] for c in fw["clauses"] if c["status"] == NON_COMPLIANT][:6]
+        worst = [c["id"] for c in fw["clauses"] if c["status"] == NON_COMPLIANT][:3]
         more = fw["clausesNonCompliant"] - len(worst)
         table.add_row(
-            Text(f"{fw['name']}", style=style),
+            Text(fw["shortName"], style=style),
             Text(score, style=style),
             f"{fw['clausesCompliant']}/{fw['clausesJudged']}",
             str(len(fw["failing"])),
