@@ -42,6 +42,7 @@ browser-deps:
 
 packs: $(STAMP)
 	@$(VENV)/bin/lambda-compliance packs build --no-config
+	@$(VENV)/bin/lambda-compliance packs docs
 
 bench: $(STAMP)
 	@$(PY) -m bench.run

@@ -12,8 +12,9 @@ from lambda_compliance.cli import DEFAULT_CONFIG, EXIT_FINDINGS, EXIT_OK, UsageE
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "action",
-        choices=("build", "check"),
-        help="build: write the packs; check: exit 1 when the files differ from what build would write",
+        choices=("build", "check", "docs"),
+        help="build: write the packs; check: exit 1 when the files differ from what build would write; "
+        "docs: write docs/frameworks.md (from the committed packs' defaults)",
     )
     p.add_argument(
         "--config",
@@ -40,6 +41,12 @@ def run_packs(args: argparse.Namespace) -> int:
 
     if args.no_config and (args.config or args.rule_parameters):
         raise UsageError("--no-config excludes --config and --rule-parameters")
+    if args.action == "docs":
+        from lambda_compliance.packs import docs
+
+        path = Path(docs.DEFAULT_PATH)
+        print(f"{'wrote' if docs.write(path) else 'same '} {path}")
+        return EXIT_OK
     settings = Settings() if args.no_config else load_settings(args)
     try:
         built = packs.build_all(settings)
