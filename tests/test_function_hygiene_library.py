@@ -181,4 +181,4 @@ def test_function_log_groups_without_functions_call_nothing():
     ],
 )
 def test_event_invoke_config_qualifier(function_arn, qualifier):
-    assert settings._qualifier(function_arn) == qualifier
+    assert settings.qualifier_of(function_arn) == qualifier

@@ -36,8 +36,8 @@ def dead_letter_queue(ci: ConfigItem) -> FailureDestination | None:
     return FailureDestination("dead-letter queue", target) if target else None
 
 
-def _qualifier(function_arn: Any) -> str | None:
-    # arn:aws:lambda:region:account:function:name[:qualifier]
+def qualifier_of(function_arn: Any) -> str | None:
+    """The alias or version of a qualified function ARN (arn:...:function:name:qualifier); None for $LATEST."""
     parts = function_arn.split(":") if isinstance(function_arn, str) else []
     return parts[7] if len(parts) > 7 and parts[7] != "$LATEST" else None
 
@@ -62,7 +62,7 @@ def on_failure_destinations(aws: AwsReader, function: str) -> list[FailureDestin
         on_failure = (config.get("DestinationConfig") or {}).get("OnFailure") or {}
         target = on_failure.get("Destination") if isinstance(on_failure, dict) else None
         if isinstance(target, str) and target:
-            found.append(FailureDestination("on-failure destination", target, _qualifier(config.get("FunctionArn"))))
+            found.append(FailureDestination("on-failure destination", target, qualifier_of(config.get("FunctionArn"))))
     return sorted(found, key=lambda d: (d.qualifier is not None, d.qualifier or ""))
 
 
