@@ -60,7 +60,7 @@ def handler(events, context):
     targets = dict((current or {}).get("DestinationConfig") or {})
     previous = {"functionName": function_name, "deadLetterTargetArn": dead_letter, "eventInvokeConfig": None}
     if current:
-        previous["eventInvokeConfig"] = {**kept, "DestinationConfig": targets}
+        previous["eventInvokeConfig"] = {**kept, "DestinationConfig": dict(targets)}
     if dead_letter:
         return unchanged(f"{function_name} already sends failed events to dead-letter queue {dead_letter}", previous)
     on_failure = (targets.get("OnFailure") or {}).get("Destination")
@@ -73,7 +73,7 @@ def handler(events, context):
         )
     else:
         undo = f"aws lambda delete-function-event-invoke-config --function-name {quoted} (it had none)"
-    targets["OnFailure"] = {"Destination": destination}
+    targets = {**targets, "OnFailure": {"Destination": destination}}
 
     def change():
         try:
