@@ -31,9 +31,7 @@ def estate(moto):
         TracingConfig={"Mode": "Active"},
         Timeout=60,
         KMSKeyArn=key,
-        Environment={
-            "Variables": {"DB_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-x1"}
-        },
+        Environment={"Variables": {"DB_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-x1"}},
     )
     fn(
         "bad",
@@ -53,9 +51,7 @@ def estate(moto):
         SourceArn="arn:aws:sns:us-east-1:123456789012:topic",
     )
     lam.create_function_url_config(FunctionName="bad", AuthType="NONE")
-    lam.add_permission(
-        FunctionName="bad", StatementId="Public", Action="lambda:InvokeFunction", Principal="*"
-    )
+    lam.add_permission(FunctionName="bad", StatementId="Public", Action="lambda:InvokeFunction", Principal="*")
     lam.add_permission(
         FunctionName="bad", StatementId="S3", Action="lambda:InvokeFunction", Principal="s3.amazonaws.com"
     )
@@ -108,9 +104,7 @@ def test_demo_json_has_both_outcomes_and_never_leaks_planted_secrets(run_cli):
             assert value not in text
             assert value[:10] not in text
     secrets = verdict_map(document, "LAMBDA_ENV_NO_PLAINTEXT_SECRETS")
-    assert {name: secrets[name] for name in PLANTED_SECRETS} == {
-        name: "NON_COMPLIANT" for name in PLANTED_SECRETS
-    }
+    assert {name: secrets[name] for name in PLANTED_SECRETS} == {name: "NON_COMPLIANT" for name in PLANTED_SECRETS}
     assert secrets["tax-calculator"] == "COMPLIANT"  # TOKEN_TTL_SECONDS is not a secret
 
 

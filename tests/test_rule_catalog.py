@@ -41,9 +41,7 @@ def test_rule_file_holds_only_its_decision(name):
     source = (catalog.rules_dir() / name / f"{name}.py").read_text()
     tree = ast.parse(source)
     top_functions = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
-    assert top_functions == ["lambda_handler"], (
-        f"{name} defines helpers {top_functions}; move them to the library"
-    )
+    assert top_functions == ["lambda_handler"], f"{name} defines helpers {top_functions}; move them to the library"
     assert "boto3" not in source, "rules get clients only through the reader"
     classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
     assert classes == [name]

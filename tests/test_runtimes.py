@@ -230,9 +230,7 @@ def test_runtime_without_a_deprecation_date_is_supported():
 
 def test_unknown_runtime():
     assessment = assess_runtime("cobol85", TODAY)
-    assert assessment == RuntimeAssessment(
-        runtime="cobol85", state="unknown", info=None, days_until_deprecation=None
-    )
+    assert assessment == RuntimeAssessment(runtime="cobol85", state="unknown", info=None, days_until_deprecation=None)
 
 
 def test_assessment_reports_the_canonical_identifier():
@@ -255,8 +253,7 @@ def test_describe_deprecated_with_blocks_in_force():
         "python3.8", "deprecated", _info(date(2024, 10, 14), date(2025, 2, 28), date(2025, 3, 31)), -411
     )
     assert assessment.describe() == (
-        "python3.8 was deprecated on 2024-10-14; "
-        "creates blocked since 2025-02-28, updates blocked since 2025-03-31"
+        "python3.8 was deprecated on 2024-10-14; creates blocked since 2025-02-28, updates blocked since 2025-03-31"
     )
 
 
@@ -264,12 +261,10 @@ def test_describe_deprecated_with_blocks_ahead():
     # today = 2024-10-20: the create block is ahead, so it reads "from"; on its day it reads "since".
     info = _info(date(2024, 10, 14), date(2024, 10, 20), date(2025, 3, 31))
     assert RuntimeAssessment("python3.8", "deprecated", info, -6).describe() == (
-        "python3.8 was deprecated on 2024-10-14; "
-        "creates blocked since 2024-10-20, updates blocked from 2025-03-31"
+        "python3.8 was deprecated on 2024-10-14; creates blocked since 2024-10-20, updates blocked from 2025-03-31"
     )
     assert RuntimeAssessment("python3.8", "deprecated", info, -5).describe() == (
-        "python3.8 was deprecated on 2024-10-14; "
-        "creates blocked from 2024-10-20, updates blocked from 2025-03-31"
+        "python3.8 was deprecated on 2024-10-14; creates blocked from 2024-10-20, updates blocked from 2025-03-31"
     )
 
 
@@ -311,8 +306,7 @@ def test_describe_unknown():
 
 def test_describe_from_the_table():
     assert assess_runtime("python3.10", TODAY).describe() == (
-        "python3.10 was deprecated on 2026-10-31; "
-        "creates blocked from 2026-11-30, updates blocked from 2027-01-15"
+        "python3.10 was deprecated on 2026-10-31; creates blocked from 2026-11-30, updates blocked from 2027-01-15"
     )
     assert assess_runtime("nodejs22.x", date(2027, 3, 16)).describe() == (
         "nodejs22.x is deprecated on 2027-04-30 (in 45 days)"

@@ -215,9 +215,7 @@ def test_non_string_values_are_ignored_next_to_strings() -> None:
 
 def test_huge_and_non_ascii_values() -> None:
     huge = _rand(300_000) + "é€😀\x00" * 200_000 + "a" * 1_000_000
-    assert find_plaintext_secrets({"DB_PASSWORD": huge, "NOTE": huge}) == [
-        SecretFinding("DB_PASSWORD", HIGH_ENTROPY)
-    ]
+    assert find_plaintext_secrets({"DB_PASSWORD": huge, "NOTE": huge}) == [SecretFinding("DB_PASSWORD", HIGH_ENTROPY)]
     assert _one("DB_PASSWORD", "пароль-Секрет-2024") == [SecretFinding("DB_PASSWORD", HIGH_ENTROPY)]
 
 

@@ -22,12 +22,8 @@ class LAMBDA_CONCURRENCY_LIMIT_SET(ComplianceRule):
         severity="low",
         family="lambda",
         parameters=(
-            Param.integer(
-                "minConcurrency", 1, "Smallest allowed reserved concurrency", minimum=0, maximum=100000
-            ),
-            Param.integer(
-                "maxConcurrency", None, "Largest allowed reserved concurrency", minimum=1, maximum=100000
-            ),
+            Param.integer("minConcurrency", 1, "Smallest allowed reserved concurrency", minimum=0, maximum=100000),
+            Param.integer("maxConcurrency", None, "Largest allowed reserved concurrency", minimum=1, maximum=100000),
         ),
         remediation=Remediation(
             document="LambdaCompliance-SetReservedConcurrency",

@@ -36,9 +36,7 @@ class EnvNoPlaintextSecretsTest(unittest.TestCase):
                 self.assertNotIn(value[:8], annotation)
 
     def test_credentials_are_non_compliant_by_name_never_value(self):
-        got = self.run_rule(
-            {"AWS_ACCESS_KEY_ID": FAKE_KEY_ID, "DB_PASSWORD": FAKE_PASSWORD, "LOG_LEVEL": "INFO"}
-        )
+        got = self.run_rule({"AWS_ACCESS_KEY_ID": FAKE_KEY_ID, "DB_PASSWORD": FAKE_PASSWORD, "LOG_LEVEL": "INFO"})
         self.assertEqual(len(got), 1)
         compliance, annotation = got[0]
         self.assertEqual(compliance, "NON_COMPLIANT")

@@ -24,9 +24,7 @@ class LAMBDA_PUBLIC_ACCESS_PROHIBITED(ComplianceRule):
         resource_types=("AWS::Lambda::Function",),
         severity="critical",
         family="lambda",
-        remediation=Remediation(
-            document="LambdaCompliance-RemovePublicPermissions", resource_parameter="FunctionName"
-        ),
+        remediation=Remediation(document="LambdaCompliance-RemovePublicPermissions", resource_parameter="FunctionName"),
     )
 
     def assess(self, ci, aws, params):

@@ -33,9 +33,7 @@ class LAMBDA_RUNTIME_SUPPORTED(ComplianceRule):
         severity="high",
         family="lambda",
         parameters=(
-            Param.integer(
-                "warningDays", 90, "Days before deprecation to start failing", minimum=0, maximum=730
-            ),
+            Param.integer("warningDays", 90, "Days before deprecation to start failing", minimum=0, maximum=730),
         ),
     )
 

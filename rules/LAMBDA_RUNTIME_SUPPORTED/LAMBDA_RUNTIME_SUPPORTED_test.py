@@ -33,9 +33,7 @@ class RuntimeSupportedTest(unittest.TestCase):
         self.check(lambda_ci(runtime="python3.8"), [("NON_COMPLIANT", text)])
 
     def test_os_only_runtime_judged_by_its_own_dates(self):
-        self.check(
-            lambda_ci(runtime="provided.al2023"), [("COMPLIANT", self.expected_text("provided.al2023"))]
-        )
+        self.check(lambda_ci(runtime="provided.al2023"), [("COMPLIANT", self.expected_text("provided.al2023"))])
 
     def test_runtime_within_warning_window_is_non_compliant(self):
         # python3.11 is deprecated on 2027-06-30: inside a 365-day window, outside the default 90.
@@ -57,9 +55,7 @@ class RuntimeSupportedTest(unittest.TestCase):
     def test_zip_function_without_runtime_is_malformed(self):
         ci = lambda_ci()
         ci["configuration"]["runtime"] = 3.8
-        self.check(
-            ci, [("NON_COMPLIANT", "cannot evaluate: configuration item lacks a valid configuration.runtime")]
-        )
+        self.check(ci, [("NON_COMPLIANT", "cannot evaluate: configuration item lacks a valid configuration.runtime")])
 
     def test_deleted_is_not_applicable(self):
         self.check(lambda_ci(status="ResourceDeleted"), [("NOT_APPLICABLE", "resource was deleted")])

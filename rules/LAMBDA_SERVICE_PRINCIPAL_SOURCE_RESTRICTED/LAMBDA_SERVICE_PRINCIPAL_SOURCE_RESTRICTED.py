@@ -35,9 +35,7 @@ class LAMBDA_SERVICE_PRINCIPAL_SOURCE_RESTRICTED(ComplianceRule):
     )
 
     def assess(self, ci, aws, params):
-        service_grants = [
-            s for s in policy_statements(ci) if s.allows and s.principal and s.principal.service
-        ]
+        service_grants = [s for s in policy_statements(ci) if s.allows and s.principal and s.principal.service]
         if not service_grants:
             return [not_applicable("no permission for an AWS service principal")]
         open_grants = unrestricted_service_statements(service_grants)

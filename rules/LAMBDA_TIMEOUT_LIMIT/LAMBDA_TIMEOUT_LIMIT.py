@@ -19,9 +19,7 @@ class LAMBDA_TIMEOUT_LIMIT(ComplianceRule):
         resource_types=("AWS::Lambda::Function",),
         severity="low",
         family="lambda",
-        parameters=(
-            Param.integer("maxTimeout", 300, "Largest allowed timeout in seconds", minimum=1, maximum=900),
-        ),
+        parameters=(Param.integer("maxTimeout", 300, "Largest allowed timeout in seconds", minimum=1, maximum=900),),
     )
 
     def assess(self, ci, aws, params):

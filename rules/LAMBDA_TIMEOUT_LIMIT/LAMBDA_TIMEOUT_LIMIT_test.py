@@ -33,14 +33,10 @@ class TimeoutLimitTest(unittest.TestCase):
     def test_missing_timeout_is_malformed(self):
         ci = lambda_ci()
         del ci["configuration"]["timeout"]
-        self.check(
-            ci, [("NON_COMPLIANT", "cannot evaluate: configuration item lacks a valid configuration.timeout")]
-        )
+        self.check(ci, [("NON_COMPLIANT", "cannot evaluate: configuration item lacks a valid configuration.timeout")])
 
     def test_deleted_function_is_not_applicable(self):
-        self.check(
-            lambda_ci(status="ResourceDeletedNotRecorded"), [("NOT_APPLICABLE", "resource was deleted")]
-        )
+        self.check(lambda_ci(status="ResourceDeletedNotRecorded"), [("NOT_APPLICABLE", "resource was deleted")])
 
     def test_bad_parameters_name_the_parameter(self):
         for bad in ("0", "901", "ten", "1.5"):

@@ -33,9 +33,7 @@ class LAMBDA_URL_AUTH_REQUIRED(ComplianceRule):
         severity="critical",
         family="lambda",
         iam_actions=("lambda:GetFunctionUrlConfig",),
-        remediation=Remediation(
-            document="LambdaCompliance-RequireFunctionUrlAuth", resource_parameter="FunctionName"
-        ),
+        remediation=Remediation(document="LambdaCompliance-RequireFunctionUrlAuth", resource_parameter="FunctionName"),
     )
 
     def assess(self, ci, aws, params):

@@ -69,9 +69,7 @@ class UrlAuthRequiredTest(unittest.TestCase):
     def test_malformed_policy_with_iam_url_cannot_be_evaluated(self):
         aws = reader()
         aws.seed("lambda", "get_function_url_config", url_config("AWS_IAM"), FunctionName="orders-api")
-        [(compliance, annotation)] = verdicts(
-            evaluate(RULE, lambda_ci(supplementary={"Policy": "{"}), aws=aws)
-        )
+        [(compliance, annotation)] = verdicts(evaluate(RULE, lambda_ci(supplementary={"Policy": "{"}), aws=aws))
         self.assertEqual(compliance, "NON_COMPLIANT")
         self.assertTrue(annotation.startswith("cannot evaluate: resource policy is unreadable"))
 

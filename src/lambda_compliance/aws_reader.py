@@ -151,9 +151,7 @@ class AwsReader:
                 self._cache[key] = value
             return value
 
-    def seed(
-        self, service: str, operation: str, result: Any, *, region: str | None = None, **kwargs: Any
-    ) -> None:
+    def seed(self, service: str, operation: str, result: Any, *, region: str | None = None, **kwargs: Any) -> None:
         """Record a response fetched elsewhere (the collector) as if ``call`` had made it."""
         with self._guard:
             self._cache[("call", service, region or self.region, operation, _freeze(kwargs))] = result
@@ -207,9 +205,7 @@ class AwsReader:
                     return []
                 raise
 
-        return self.memo(
-            ("collect", service, region or self.region, operation, result_key, _freeze(kwargs)), fetch
-        )
+        return self.memo(("collect", service, region or self.region, operation, result_key, _freeze(kwargs)), fetch)
 
     # Config inventory -------------------------------------------------------
     def resources(self, resource_type: str) -> list[ConfigItem]:
@@ -220,9 +216,7 @@ class AwsReader:
     ) -> ConfigItem | None:
         return self.memo(
             ("resource", resource_type, resource_id, resource_name),
-            lambda: self.inventory.resource(
-                resource_type, resource_id=resource_id, resource_name=resource_name
-            ),
+            lambda: self.inventory.resource(resource_type, resource_id=resource_id, resource_name=resource_name),
         )
 
 

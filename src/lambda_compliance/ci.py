@@ -113,9 +113,7 @@ def normalise_ci(raw: Mapping[str, Any] | None) -> dict[str, Any]:
 
     supplementary = _maybe_json(ci.get("supplementaryConfiguration"))
     if isinstance(supplementary, dict):
-        ci["supplementaryConfiguration"] = {
-            key: _unwrap(_decode_nested(value)) for key, value in supplementary.items()
-        }
+        ci["supplementaryConfiguration"] = {key: _unwrap(_decode_nested(value)) for key, value in supplementary.items()}
     else:
         ci["supplementaryConfiguration"] = {}
 
@@ -126,9 +124,7 @@ def normalise_ci(raw: Mapping[str, Any] | None) -> dict[str, Any]:
 
     relationships = ci.get("relationships")
     ci["relationships"] = (
-        [_relationship(r) for r in relationships if isinstance(r, dict)]
-        if isinstance(relationships, list)
-        else []
+        [_relationship(r) for r in relationships if isinstance(r, dict)] if isinstance(relationships, list) else []
     )
     return ci
 

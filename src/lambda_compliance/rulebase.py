@@ -56,30 +56,22 @@ class RuleSpec:
         return tuple(dict.fromkeys(self.resource_types + self.related_types))
 
 
-def _evaluation(
-    compliance: str, annotation: str, resource_id: str | None, resource_type: str | None
-) -> Evaluation:
+def _evaluation(compliance: str, annotation: str, resource_id: str | None, resource_type: str | None) -> Evaluation:
     text = " ".join(annotation.split()) or compliance.replace("_", " ").lower()
     if len(text) > ANNOTATION_LIMIT:
         text = text[: ANNOTATION_LIMIT - 3] + "..."
     return Evaluation(compliance, resourceId=resource_id, resourceType=resource_type, annotation=text)
 
 
-def compliant(
-    annotation: str, resource_id: str | None = None, resource_type: str | None = None
-) -> Evaluation:
+def compliant(annotation: str, resource_id: str | None = None, resource_type: str | None = None) -> Evaluation:
     return _evaluation(ComplianceType.COMPLIANT, annotation, resource_id, resource_type)
 
 
-def non_compliant(
-    annotation: str, resource_id: str | None = None, resource_type: str | None = None
-) -> Evaluation:
+def non_compliant(annotation: str, resource_id: str | None = None, resource_type: str | None = None) -> Evaluation:
     return _evaluation(ComplianceType.NON_COMPLIANT, annotation, resource_id, resource_type)
 
 
-def not_applicable(
-    annotation: str, resource_id: str | None = None, resource_type: str | None = None
-) -> Evaluation:
+def not_applicable(annotation: str, resource_id: str | None = None, resource_type: str | None = None) -> Evaluation:
     return _evaluation(ComplianceType.NOT_APPLICABLE, annotation, resource_id, resource_type)
 
 

@@ -167,9 +167,7 @@ def assess_runtime(runtime: str, today: date, warning_days: int = 90) -> Runtime
     if info is None:
         return RuntimeAssessment(runtime=runtime, state="unknown", info=None, days_until_deprecation=None)
     if info.deprecation is None:
-        return RuntimeAssessment(
-            runtime=info.identifier, state="supported", info=info, days_until_deprecation=None
-        )
+        return RuntimeAssessment(runtime=info.identifier, state="supported", info=info, days_until_deprecation=None)
     days = (info.deprecation - today).days
     state: RuntimeState
     if days <= 0:

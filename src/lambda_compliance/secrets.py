@@ -183,10 +183,7 @@ def _has_aws_secret_shape(text: str) -> bool:
 
 def _is_reference(text: str) -> bool:
     return bool(
-        p.ARN.match(text)
-        or p.DYNAMIC_REFERENCE.fullmatch(text)
-        or p.REFERENCE_SCHEME.match(text)
-        or _is_path(text)
+        p.ARN.match(text) or p.DYNAMIC_REFERENCE.fullmatch(text) or p.REFERENCE_SCHEME.match(text) or _is_path(text)
     )
 
 
@@ -243,9 +240,7 @@ def _name_role(name: str) -> _NameRole:
             continue
         last = index
         secret_class = _more_lenient(secret_class, word_class)
-        api_key = (
-            api_key or word in ("apikey", "appkey") or (word == "key" and previous in p.API_KEY_QUALIFIERS)
-        )
+        api_key = api_key or word in ("apikey", "appkey") or (word == "key" and previous in p.API_KEY_QUALIFIERS)
     # PASSWORD_MIN_LENGTH, SECRET_ARN, TOKEN_TTL: a qualifier after the secret
     # word makes the variable describe a secret rather than hold one.
     if secret_class is None or any(word in p.METADATA_WORDS for word in words[last + 1 :]):

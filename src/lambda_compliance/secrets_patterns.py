@@ -104,9 +104,7 @@ URL_USERINFO: Final = re.compile(
 # Only counted in values that are URLs (see secrets._shape_kinds); checking
 # that here with a lazy scan back to "://" would be quadratic.
 URL_QUERY_PASSWORD: Final = re.compile(r"(?i)[?&;](?:password|passwd|pwd)=(?P<pw>[^&;#\s]{1,256})")
-CONN_STRING_PASSWORD: Final = re.compile(
-    r"(?i)(?:^|[;\s])(?:password|passwd|pwd)\s{0,4}=\s{0,4}(?P<pw>[^;\s]{1,256})"
-)
+CONN_STRING_PASSWORD: Final = re.compile(r"(?i)(?:^|[;\s])(?:password|passwd|pwd)\s{0,4}=\s{0,4}(?P<pw>[^;\s]{1,256})")
 HEX32: Final = re.compile(r"[0-9a-fA-F]{32}")
 
 # Whole-value references: pointers to a secret, never the secret itself.

@@ -126,9 +126,7 @@ class NoClients:
 def reader(inventory: list[dict[str, Any]] | None = None, factory: Any = None) -> AwsReader:
     """A reader over a local inventory; seed it with ``reader.seed(...)`` for service responses."""
     items = [ConfigItem.of(ci) for ci in inventory or []]
-    return AwsReader(
-        factory or NoClients(), account_id=ACCOUNT, region=REGION, inventory=LocalInventory(items)
-    )
+    return AwsReader(factory or NoClients(), account_id=ACCOUNT, region=REGION, inventory=LocalInventory(items))
 
 
 class _ReaderFactory:

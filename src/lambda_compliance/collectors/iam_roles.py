@@ -31,14 +31,10 @@ def role_ci(ctx: CollectContext, name: str) -> dict[str, Any] | None:
     role = (reader.call("iam", "get_role", missing=NO_SUCH_ENTITY, RoleName=name) or {}).get("Role")
     if not role:
         return None
-    inline_names = reader.collect(
-        "iam", "list_role_policies", "PolicyNames", missing=NO_SUCH_ENTITY, RoleName=name
-    )
+    inline_names = reader.collect("iam", "list_role_policies", "PolicyNames", missing=NO_SUCH_ENTITY, RoleName=name)
     inline = []
     for policy_name in inline_names:
-        got = reader.call(
-            "iam", "get_role_policy", missing=NO_SUCH_ENTITY, RoleName=name, PolicyName=policy_name
-        )
+        got = reader.call("iam", "get_role_policy", missing=NO_SUCH_ENTITY, RoleName=name, PolicyName=policy_name)
         if got:
             inline.append({"policyName": policy_name, "policyDocument": _encoded(got.get("PolicyDocument"))})
     attached = reader.collect(
@@ -80,8 +76,7 @@ def policy_ci(ctx: CollectContext, arn: str) -> dict[str, Any] | None:
         return None
     version_id = policy.get("DefaultVersionId")
     version = (
-        reader.call("iam", "get_policy_version", missing=NO_SUCH_ENTITY, PolicyArn=arn, VersionId=version_id)
-        or {}
+        reader.call("iam", "get_policy_version", missing=NO_SUCH_ENTITY, PolicyArn=arn, VersionId=version_id) or {}
     ).get("PolicyVersion") or {}
     configuration = {
         "policyName": policy.get("PolicyName"),

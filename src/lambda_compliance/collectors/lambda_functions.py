@@ -24,9 +24,7 @@ def config_keys(value: Any) -> Any:
     """API PascalCase -> Config camelCase, recursively (KMSKeyArn is Config's ``kmskeyArn``)."""
     if isinstance(value, dict):
         return {
-            _KEY_NAMES.get(k, k[:1].lower() + k[1:]): config_keys(v)
-            for k, v in value.items()
-            if k not in _NOT_RECORDED
+            _KEY_NAMES.get(k, k[:1].lower() + k[1:]): config_keys(v) for k, v in value.items() if k not in _NOT_RECORDED
         }
     if isinstance(value, list):
         return [config_keys(v) for v in value]

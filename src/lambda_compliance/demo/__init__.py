@@ -27,9 +27,7 @@ ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"
 LAMBDA_TRUST = {
     "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
 LOGS_ONLY = {
     "Version": "2012-10-17",
@@ -111,9 +109,7 @@ class Estate:
 def seeders() -> tuple[Any, ...]:
     modules = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
     return tuple(
-        sorted(
-            (m for m in modules if hasattr(m, "seed")), key=lambda m: (getattr(m, "ORDER", 50), m.__name__)
-        )
+        sorted((m for m in modules if hasattr(m, "seed")), key=lambda m: (getattr(m, "ORDER", 50), m.__name__))
     )
 
 
@@ -133,9 +129,7 @@ def running_demo() -> Iterator[Estate]:
     server.start()
     host, port = server.get_host_and_port()
     # moto keeps its state per process: start every demo from an empty account.
-    urllib.request.urlopen(
-        urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
-    ).close()
+    urllib.request.urlopen(urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")).close()
     try:
         session = boto3.Session(
             aws_access_key_id="testing",

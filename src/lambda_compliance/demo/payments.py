@@ -20,9 +20,7 @@ PLANTED_SECRETS = {
         "AWS_SECRET_ACCESS_KEY": "q8Vt2mXrL0pZ5nK7wB3yC9dF1gH6jS4aE8uR2iO0",
         "DB_PASSWORD": "Tr0ub4dor&3-ledger-prod",
     },
-    "receipt-mailer": {
-        "MAIL_API_TOKEN": "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"
-    },
+    "receipt-mailer": {"MAIL_API_TOKEN": "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"},
     "reconciliation-export": {"SFTP_URL": "sftp://recon:Qv8!mZ2rLp7x@sftp.bank.example.net/outbox"},
 }
 ADMIN_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -37,9 +35,9 @@ def _vpc(estate: Estate) -> dict[str, Any]:
         ]
         for i, az in enumerate("ab")
     ]
-    group = ec2.create_security_group(
-        GroupName="payments-lambda", Description="payments functions", VpcId=vpc
-    )["GroupId"]
+    group = ec2.create_security_group(GroupName="payments-lambda", Description="payments functions", VpcId=vpc)[
+        "GroupId"
+    ]
     estate.notes.update(vpc=vpc, subnets=subnets, security_group=group)
     return {"vpc": vpc, "subnets": subnets, "group": group}
 
@@ -92,9 +90,7 @@ def seed(estate: Estate) -> None:
         "receipt-mailer",
         role="payments-basic",
         runtime="python3.11",
-        Environment={
-            "Variables": {**PLANTED_SECRETS["receipt-mailer"], "FROM_ADDRESS": "receipts@example.com"}
-        },
+        Environment={"Variables": {**PLANTED_SECRETS["receipt-mailer"], "FROM_ADDRESS": "receipts@example.com"}},
     )
     fn(
         "reconciliation-export",
