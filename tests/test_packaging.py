@@ -277,50 +277,28 @@ def test_generated_and_hand_written_templates_pass_cfn_lint(built: build.Build) 
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def _statements(document: dict[str, object]) -> list[dict[str, object]]:
-    out = []
-    for item in document["Statement"]:  # type: ignore[index]
-        if isinstance(item, dict) and "Fn::If" in item:
-            then = item["Fn::If"][1]
-            if isinstance(then, dict) and then != {"Ref": "AWS::NoValue"}:
-                out.append(then | {"_if": item["Fn::If"][0]})
-        else:
-            out.append(item)
-    return out
+def _by_mode(document: dict[str, object]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """(single-account statements, organization statements) of a policy document chosen by IsSingleAccount."""
+    condition, single, org = document["Fn::If"]  # type: ignore[index]
+    assert condition == "IsSingleAccount"
+    return single["Statement"], org["Statement"]
 
 
 def test_each_rule_role_allows_its_declared_reads_and_nothing_more(built: build.Build) -> None:
     template = load(built.rule_stack)
     resources = template["Resources"]
+    shared = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
     for rule in built.rules:
         name = rule.rule_name()
-        statements = _statements(resources[naming.logical_id(name, "Policy")]["Properties"]["PolicyDocument"])
-        single = [s for s in statements if s.get("_if") != "IsOrganization"]
-        org = [s for s in statements if s.get("_if") != "IsSingleAccount"]
-        reads = {a for s in single if s["Resource"] == "*" for a in _actions(s)} - {
-            "xray:PutTelemetryRecords",
-            "xray:PutTraceSegments",
-        }
+        single, org = _by_mode(resources[naming.logical_id(name, "Policy")]["Properties"]["PolicyDocument"])
+        reads = {a for s in single if s["Resource"] == "*" for a in _actions(s)} - shared
         assert reads == set(permissions.rule_actions(rule)), name
         assert "sts:AssumeRole" not in {a for s in single for a in _actions(s)}
-        org_actions = {a for s in org for a in _actions(s)}
-        assert org_actions == {
-            "sts:AssumeRole",
-            "logs:CreateLogStream",
-            "logs:PutLogEvents",
-            "xray:PutTelemetryRecords",
-            "xray:PutTraceSegments",
-            "sqs:SendMessage",
-        }, name
+        assert {a for s in org for a in _actions(s)} == {"sts:AssumeRole", "sqs:SendMessage", *shared}, name
         writes = {a for s in single for a in _actions(s) if iam_actions.access_level(a) not in permissions.READ_LEVELS}
-        assert writes <= {
-            "config:PutEvaluations",
-            "logs:CreateLogStream",
-            "logs:PutLogEvents",
-            "xray:PutTelemetryRecords",
-            "xray:PutTraceSegments",
-            "sqs:SendMessage",
-        }, name
+        assert writes <= {"config:PutEvaluations", "sqs:SendMessage", *shared}, name
+        logs = next(s for s in single if s["Sid"] == "WriteOwnLogs")
+        assert logs["Resource"]["Fn::Sub"].endswith(f":log-group:/aws/lambda/{naming.function_name(name)}:*")
 
 
 def _actions(statement: dict[str, object]) -> list[str]:
@@ -337,7 +315,7 @@ def test_each_function_is_configured_as_the_rules_require(built: build.Build) ->
         assert props["Handler"] == "lambda_compliance.lambda_entry.handler"
         assert props["TracingConfig"] == {"Mode": "Active"}
         assert props["ReservedConcurrentExecutions"] == {"Ref": "ReservedConcurrency"}
-        assert props["Timeout"] <= 300
+        assert props["Timeout"] == {"Ref": "FunctionTimeout"}
         assert "KmsKeyArn" in props and "DeadLetterConfig" in props
         variables = props["Environment"]["Variables"]
         assert variables["AWS_RETRY_MODE"] == "adaptive"

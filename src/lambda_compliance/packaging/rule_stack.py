@@ -88,6 +88,13 @@ def _parameters() -> dict[str, Any]:
             "AllowedValues": list(LOG_RETENTION_CHOICES),
             "Description": "Retention of each rule function's log group",
         },
+        "FunctionTimeout": {
+            "Type": "Number",
+            "Default": TIMEOUT_SECONDS,
+            "MinValue": 30,
+            "MaxValue": 900,
+            "Description": "Timeout of each rule function in seconds (keep within LAMBDA_TIMEOUT_LIMIT's maxTimeout)",
+        },
         "MaxAttempts": {
             "Type": "Number",
             "Default": 10,
@@ -200,21 +207,22 @@ def _key() -> dict[str, Any]:
 
 
 def _boundary(rules: Sequence[type[ComplianceRule]]) -> dict[str, Any]:
-    reads = list(perms.union(rules))
-    statements = [
-        {"Sid": "EvaluateAndRead", "Effect": "Allow", "Action": reads, "Resource": "*"},
-        if_("IsOrganization", _assume_member_role(), NO_VALUE),
-        *_shared_statements(sub(RULE_LOG_GROUPS)),
-    ]
+    reads = {"Sid": "EvaluateAndRead", "Effect": "Allow", "Action": list(perms.union(rules)), "Resource": "*"}
+    shared = _shared_statements(sub(RULE_LOG_GROUPS))
     return {
         "Type": "AWS::IAM::ManagedPolicy",
         "Condition": "CreateBoundary",
         "Properties": {
             "Description": "lambda-compliance: the most any rule function role may ever be allowed",
             "Path": naming.RULE_ROLE_PATH,
-            "PolicyDocument": policy(*statements),
+            "PolicyDocument": _by_mode([reads, *shared], [_assume_member_role(), *shared]),
         },
     }
+
+
+def _by_mode(single: list[dict[str, Any]], organization: list[dict[str, Any]]) -> dict[str, Any]:
+    """One policy document per deployment mode (whole documents: no AWS::NoValue inside a Statement list)."""
+    return if_("IsSingleAccount", policy(*single), policy(*organization))
 
 
 def _rule_resources(rule: type[ComplianceRule], layer_key: str, code_key: str) -> dict[str, Any]:
@@ -222,14 +230,11 @@ def _rule_resources(rule: type[ComplianceRule], layer_key: str, code_key: str) -
     function = naming.function_name(name)
     ids = {part: naming.logical_id(name, part) for part in ("Role", "Policy", "Logs", "Function", "ConfigPermission")}
     log_group_arn = sub(FUNCTION_LOG_GROUPS + function + ":*")
-    evaluate = {"Sid": "Evaluate", "Effect": "Allow", "Action": list(perms.plumbing(rule)), "Resource": "*"}
-    statements: list[Any] = [if_("IsSingleAccount", evaluate, NO_VALUE)]
+    single = [{"Sid": "Evaluate", "Effect": "Allow", "Action": list(perms.plumbing(rule)), "Resource": "*"}]
     reads = perms.declared_reads(rule)
     if reads:
-        read = {"Sid": "ReadForRule", "Effect": "Allow", "Action": list(reads), "Resource": "*"}
-        statements.append(if_("IsSingleAccount", read, NO_VALUE))
-    statements.append(if_("IsOrganization", _assume_member_role(), NO_VALUE))
-    statements += _shared_statements(log_group_arn)
+        single.append({"Sid": "ReadForRule", "Effect": "Allow", "Action": list(reads), "Resource": "*"})
+    shared = _shared_statements(log_group_arn)
     tags = [{"Key": TAG_KEY, "Value": name}]
     return {
         ids["Role"]: {
@@ -254,7 +259,7 @@ def _rule_resources(rule: type[ComplianceRule], layer_key: str, code_key: str) -
                 "Description": f"lambda-compliance: what the {name} rule function reads and writes",
                 "Path": naming.RULE_ROLE_PATH,
                 "Roles": [ref(ids["Role"])],
-                "PolicyDocument": policy(*statements),
+                "PolicyDocument": _by_mode([*single, *shared], [_assume_member_role(), *shared]),
             },
         },
         ids["Logs"]: {
@@ -277,7 +282,7 @@ def _rule_resources(rule: type[ComplianceRule], layer_key: str, code_key: str) -
                 "Code": {"S3Bucket": ref("ArtifactBucket"), "S3Key": sub("${ArtifactPrefix}" + code_key)},
                 "Layers": [ref("Layer")],
                 "Role": get_att(ids["Role"], "Arn"),
-                "Timeout": TIMEOUT_SECONDS,
+                "Timeout": ref("FunctionTimeout"),
                 "MemorySize": MEMORY_MB,
                 "ReservedConcurrentExecutions": ref("ReservedConcurrency"),
                 "TracingConfig": {"Mode": "Active"},

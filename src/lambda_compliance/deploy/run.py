@@ -1,0 +1,504 @@
+"""``lambda-compliance deploy``: the plan, and carrying it out in one account or across an organization.
+
+Single account: check (Config recording, artifact bucket, concurrency headroom), upload the
+artifacts, create or update the rule stack through a change set, put the chosen conformance packs.
+
+Organization (``--org``, from the management account or a delegated administrator): the same rule
+stack in this central account, but its functions assume the member role; a service-managed
+StackSet with auto-deployment gives every account of the target OUs that role (and the
+remediation documents, when ``templates/remediation.yaml`` exists); each function lets AWS
+Config of every organization account invoke it (``invoke_permissions``); organization
+conformance packs are put from the ``awsconfigconforms*`` bucket.
+
+``--dry-run`` prints the same steps without any AWS request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from botocore.exceptions import ClientError
+
+from lambda_compliance.deploy import invoke_permissions, stacks
+from lambda_compliance.deploy import packs as pack_mod
+from lambda_compliance.deploy.aws import Aws, DeployError, error_code, one_line_errors
+from lambda_compliance.packaging import naming
+from lambda_compliance.packaging.build import Build
+
+UNRESERVED_MINIMUM = 100  # Lambda keeps at least this many executions unreserved
+# What a local AWS answers for an API it lacks (moto has no Lambda GetAccountSettings).
+UNSUPPORTED = {"404", "NotImplemented", "UnknownOperationException", "InvalidAction"}
+REMEDIATION_TEMPLATE = "remediation.yaml"
+MEMBER_ROLE_REGION_NOTE = "IAM is global: one region is enough"
+
+
+@dataclass
+class Options:
+    bucket: str
+    org: bool = False
+    prefix: str = "lambda-compliance/"
+    stack_name: str = naming.RULE_STACK
+    packs: tuple[str, ...] = ()
+    packs_dir: Path = Path("conformance-packs")
+    templates_dir: Path = Path("templates")
+    stack_parameters: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    pack_parameters: dict[str, str] = field(default_factory=dict)
+    execution_role_name: str = naming.MEMBER_ROLE_NAME
+    conformance_bucket: str | None = None
+    organizational_units: tuple[str, ...] = ()
+    accounts: tuple[str, ...] | None = None
+    remediation: bool = True
+    regions: tuple[str, ...] = ()
+    remediation_parameters: dict[str, str] = field(default_factory=dict)
+    excluded_accounts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.prefix and not self.prefix.endswith("/"):
+            self.prefix += "/"
+
+
+@dataclass
+class Context:
+    """What the checks learn about the target, used by later steps."""
+
+    account: str = "<account>"
+    partition: str = "aws"
+    organization_id: str = ""
+    management_account: str = ""
+    call_as: str = "SELF"
+    root_ids: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    stack_exists: bool = False
+
+
+@dataclass
+class Step:
+    title: str
+    plan: list[str]
+    run: Callable[[], list[str]]
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+class Deployment:
+    def __init__(self, options: Options, build: Build, region: str, aws: Aws | None = None) -> None:
+        self.o = options
+        self.build = build
+        self.region = region
+        self.aws = aws
+        self.ctx = Context()
+        self.chosen_packs = pack_mod.choose(options.packs_dir, options.packs)
+        remediation = options.templates_dir / REMEDIATION_TEMPLATE
+        self.remediation = remediation if options.org and options.remediation and remediation.is_file() else None
+        if options.org and not options.conformance_bucket and self.chosen_packs:
+            raise DeployError("organization conformance packs need --conformance-bucket (awsconfigconforms-...)")
+        if options.conformance_bucket and not options.conformance_bucket.startswith(pack_mod.CONFORMS_PREFIX):
+            raise DeployError(
+                f"conformance bucket {options.conformance_bucket} must be named {pack_mod.CONFORMS_PREFIX}-... "
+                "(AWS Config reads organization pack templates only from such buckets)"
+            )
+        self.keys = {
+            "layer": options.prefix + build.layer.key,
+            "template": f"{options.prefix}templates/rule-stack-{_sha(build.rule_stack)}.yaml",
+        }
+
+    # plan -------------------------------------------------------------------------------------
+    @property
+    def function_names(self) -> list[str]:
+        return [naming.function_name(r.rule_name()) for r in self.build.rules]
+
+    def function_arns(self) -> list[str]:
+        return [
+            f"arn:{self.ctx.partition}:lambda:{self.region}:{self.ctx.account}:function:{name}"
+            for name in self.function_names
+        ]
+
+    def steps(self) -> list[Step]:
+        steps = [self._check_step(), self._upload_step(), self._stack_step()]
+        if self.o.org:
+            steps += [self._member_role_step()]
+            if self.remediation:
+                steps.append(self._remediation_step())
+            steps.append(self._permissions_step())
+        if self.chosen_packs:
+            steps.append(self._packs_step())
+        return steps
+
+    def _stack_parameters(self) -> dict[str, str]:
+        values = {"ArtifactBucket": self.o.bucket, "ArtifactPrefix": self.o.prefix}
+        if self.o.org:
+            values["ExecutionRoleName"] = self.o.execution_role_name
+            values["OrganizationId"] = self.ctx.organization_id or "<organization id>"
+        values.update(self.o.stack_parameters)
+        return values
+
+    def _check_step(self) -> Step:
+        lines = [
+            "AWS Config has a configuration recorder here, and it is recording",
+            f"artifact bucket {self.o.bucket} exists in {self.region}",
+            f"unreserved concurrency leaves room for {len(self.build.rules)} functions' reserved executions",
+        ]
+        if self.o.org:
+            lines.insert(0, "this account is the organization's management account or a delegated administrator")
+            if self.o.conformance_bucket:
+                lines.append(f"conformance bucket {self.o.conformance_bucket} exists")
+        return Step("Check the target", lines, self._check)
+
+    def _upload_step(self) -> Step:
+        total = sum(a.size for a in self.build.rule_zips.values())
+        lines = [
+            f"s3://{self.o.bucket}/{self.keys['layer']} ({_kb(self.build.layer.size)}, {len(self.build.layer_modules)}"
+            " library modules, rdklib, data)",
+            f"{len(self.build.rule_zips)} rule zips under s3://{self.o.bucket}/{self.o.prefix}rules/ ({_kb(total)})",
+            f"s3://{self.o.bucket}/{self.keys['template']} (the rule stack template)",
+            "objects already there (same content hash) are not uploaded again",
+        ]
+        return Step("Upload the artifacts", lines, self._upload)
+
+    def _stack_step(self) -> Step:
+        params = ", ".join(f"{k}={v}" for k, v in sorted(self._stack_parameters().items()))
+        mode = "assume the member role in each account" if self.o.org else "read with their own least-privilege role"
+        lines = [
+            f"stack {self.o.stack_name}: create or update through a change set, then wait",
+            f"parameters: {params}",
+            f"{len(self.build.rules)} functions (python3.12, X-Ray, reserved concurrency, dead-letter queue, "
+            f"KMS-encrypted environment and logs with retention) that {mode}",
+            f"one role per function under {naming.RULE_ROLE_PATH} with a managed policy from the rule's IAM actions",
+            "AWS Config may invoke each function from this account only (aws:SourceAccount)",
+        ]
+        if self.o.tags:
+            tags = ", ".join(f"{k}={v}" for k, v in sorted(self.o.tags.items()))
+            lines.append(f"stack tags, propagated to the functions and roles: {tags}")
+        return Step("Deploy the rule stack", lines, self._deploy_rule_stack)
+
+    def _targets(self) -> str:
+        return ", ".join(self.o.organizational_units) or "the organization root"
+
+    def _member_role_step(self) -> Step:
+        lines = [
+            f"StackSet {naming.MEMBER_ROLE_STACK_SET} from {self.build.member_role.name}: service-managed, "
+            "auto-deployment on (new accounts get the role; removed accounts lose it)",
+            f"targets: {self._targets()}, region {self.region} ({MEMBER_ROLE_REGION_NOTE})",
+            f"role {self.o.execution_role_name} trusts this account's roles under {naming.RULE_ROLE_PATH} only",
+            f"this account too (stack {naming.MEMBER_ROLE_STACK}) when it is the management account, "
+            "which service-managed StackSets skip",
+        ]
+        return Step("Give every member account the rule role", lines, self._deploy_member_role)
+
+    def _remediation_regions(self) -> list[str]:
+        return list(self.o.regions or (self.region,))
+
+    def _remediation_step(self) -> Step:
+        assert self.remediation is not None
+        lines = [
+            f"StackSet {naming.REMEDIATION_STACK_SET} from {self.remediation}: service-managed, auto-deployment on",
+            f"targets: {self._targets()}, regions {', '.join(self._remediation_regions())}",
+        ]
+        return Step("Give every member account the remediation documents", lines, self._deploy_remediation)
+
+    def _permissions_step(self) -> Step:
+        source = "the accounts given with --accounts" if self.o.accounts else "every ACTIVE account of the organization"
+        lines = [
+            f"on each of the {len(self.build.rules)} functions: statement config-<account> for {source}, "
+            "Principal config.amazonaws.com with aws:SourceAccount",
+            "statements of accounts that left the organization are removed",
+        ]
+        return Step("Let AWS Config in member accounts invoke the rule functions", lines, self._sync_permissions)
+
+    def _packs_step(self) -> Step:
+        lines = []
+        for pack in self.chosen_packs:
+            if self.o.org:
+                where = f"from s3://{self.o.conformance_bucket}/{self.o.prefix}packs/"
+                lines.append(
+                    f"organization conformance pack {pack.config_name} ({pack.path}, {_kb(pack.size)}) {where}"
+                )
+            else:
+                how = "inline" if pack.size <= pack_mod.INLINE_LIMIT else f"from s3://{self.o.bucket}"
+                lines.append(f"conformance pack {pack.config_name} ({pack.path}, {_kb(pack.size)}, {how})")
+        known = ", ".join(f"{k}={v}" for k, v in sorted(self._known_pack_parameters().items()))
+        lines.append(f"deployment parameters: {known or 'none (the packs defaults: functions in this account)'}")
+        title = "Put the organization conformance packs" if self.o.org else "Put the conformance packs"
+        return Step(title, lines, self._put_packs)
+
+    def _known_pack_parameters(self) -> dict[str, str]:
+        if not self.o.org:
+            return dict(self.o.pack_parameters)
+        return {
+            pack_mod.RULE_ACCOUNT: self.ctx.account,
+            pack_mod.EXECUTION_ROLE: self.o.execution_role_name,
+            **self.o.pack_parameters,
+        }
+
+    def print_plan(self, out: TextIO) -> None:
+        mode = "organization" if self.o.org else "single account"
+        print(f"lambda-compliance deploy plan: {mode}, region {self.region} (dry run: nothing is changed)", file=out)
+        for number, step in enumerate(self.steps(), 1):
+            print(f"{number}. {step.title}", file=out)
+            for line in step.plan:
+                print(f"   - {line}", file=out)
+
+    # run --------------------------------------------------------------------------------------
+    def run(self, out: TextIO) -> None:
+        if self.aws is None:
+            raise DeployError("no AWS session to deploy with")
+        with one_line_errors():
+            steps = self.steps()
+            for number, step in enumerate(steps, 1):
+                print(f"[{number}/{len(steps)}] {step.title}", file=out, flush=True)
+                for line in step.run():
+                    print(f"      {line}", file=out, flush=True)
+        print("deployed", file=out)
+
+    @property
+    def _aws(self) -> Aws:
+        assert self.aws is not None
+        return self.aws
+
+    def _check(self) -> list[str]:
+        aws = self._aws
+        identity = aws.client("sts").get_caller_identity()
+        self.ctx.account = identity["Account"]
+        self.ctx.partition = identity["Arn"].split(":")[1]
+        lines = [f"account {self.ctx.account}"]
+        if self.o.org:
+            lines += self._check_organization()
+        lines.append(self._check_recorder())
+        lines.append(_check_bucket(aws, self.o.bucket, self.region, "artifact bucket"))
+        if self.o.org and self.o.conformance_bucket:
+            lines.append(_check_bucket(aws, self.o.conformance_bucket, None, "conformance bucket"))
+        self.ctx.stack_exists = stacks.stack_status(aws, self.o.stack_name) is not None
+        if not self.ctx.stack_exists:
+            lines.append(self._check_concurrency())
+        return lines
+
+    def _check_recorder(self) -> str:
+        config = self._aws.client("config")
+        recorders = config.describe_configuration_recorders().get("ConfigurationRecorders") or []
+        if not recorders:
+            raise DeployError(
+                f"AWS Config has no configuration recorder in account {self.ctx.account} {self.region}: "
+                "turn on AWS Config first (the rules evaluate what it records)"
+            )
+        names = [r["name"] for r in recorders]
+        statuses = config.describe_configuration_recorder_status(ConfigurationRecorderNames=names)
+        recording = [s for s in statuses.get("ConfigurationRecordersStatus") or [] if s.get("recording")]
+        if not recording:
+            raise DeployError(
+                f"AWS Config recorder {names[0]} in {self.region} is not recording: start it "
+                f"(aws configservice start-configuration-recorder --configuration-recorder-name {names[0]})"
+            )
+        return f"Config recorder {recording[0]['name']} is recording"
+
+    def _check_concurrency(self) -> str:
+        reserved = int(self._stack_parameters().get("ReservedConcurrency", "5"))
+        needed = reserved * len(self.build.rules)
+        try:
+            settings = self._aws.client("lambda").get_account_settings()
+        except ClientError as exc:
+            if error_code(exc) not in UNSUPPORTED:
+                raise
+            return "concurrency headroom not checked: the endpoint has no GetAccountSettings"
+        unreserved = int((settings.get("AccountLimit") or {}).get("UnreservedConcurrentExecutions", 0))
+        if unreserved - needed < UNRESERVED_MINIMUM:
+            raise DeployError(
+                f"Lambda concurrency: reserving {needed} executions ({len(self.build.rules)} functions x {reserved}) "
+                f"would leave {unreserved - needed} of {unreserved} unreserved (Lambda keeps {UNRESERVED_MINIMUM}); "
+                "pass --parameter ReservedConcurrency=N with a smaller N or raise the account quota"
+            )
+        return f"concurrency: {needed} reserved of {unreserved} unreserved executions"
+
+    def _check_organization(self) -> list[str]:
+        aws = self._aws
+        orgs = aws.client("organizations")
+        try:
+            org = orgs.describe_organization()["Organization"]
+        except ClientError as exc:
+            if error_code(exc) == "AWSOrganizationsNotInUseException":
+                raise DeployError(
+                    f"account {self.ctx.account} is not in an AWS Organization: deploy without --org"
+                ) from None
+            raise
+        self.ctx.organization_id = org["Id"]
+        self.ctx.management_account = org.get("MasterAccountId", "")
+        if org.get("FeatureSet") != "ALL":
+            raise DeployError("the organization must have all features enabled (StackSets and Config need them)")
+        if self.ctx.account != self.ctx.management_account:
+            self.ctx.call_as = "DELEGATED_ADMIN"
+        self.ctx.root_ids = tuple(r["Id"] for r in orgs.list_roots()["Roots"])
+        if self.o.accounts is not None:
+            self.ctx.accounts = tuple(self.o.accounts)
+        else:
+            found: list[str] = []
+            for page in orgs.get_paginator("list_accounts").paginate():
+                found += [a["Id"] for a in page["Accounts"] if a.get("Status", "ACTIVE") == "ACTIVE"]
+            self.ctx.accounts = tuple(found)
+        role = "management account" if self.ctx.call_as == "SELF" else "delegated administrator"
+        return [f"organization {self.ctx.organization_id} ({len(self.ctx.accounts)} accounts), deploying as {role}"]
+
+    def _upload(self) -> list[str]:
+        s3 = self._aws.client("s3")
+        uploads = [(self.build.layer.path, self.keys["layer"])]
+        uploads += [(a.path, self.o.prefix + a.key) for a in self.build.rule_zips.values()]
+        uploads.append((self.build.rule_stack, self.keys["template"]))
+        sent = 0
+        for path, key in uploads:
+            if _exists(s3, self.o.bucket, key, path.stat().st_size):
+                continue
+            s3.put_object(Bucket=self.o.bucket, Key=key, Body=path.read_bytes())
+            sent += 1
+        return [f"{sent} uploaded, {len(uploads) - sent} already there"]
+
+    def _template_url(self) -> str:
+        bucket, key = self.o.bucket, self.keys["template"]
+        if self._aws.endpoint_url:  # a local AWS (moto, LocalStack) resolves path-style S3 URLs itself
+            return f"https://s3.{self.region}.amazonaws.com/{bucket}/{key}"
+        suffix = "amazonaws.com.cn" if self.ctx.partition == "aws-cn" else "amazonaws.com"
+        return f"https://{bucket}.s3.{self.region}.{suffix}/{key}"
+
+    def _deploy_rule_stack(self) -> list[str]:
+        result = stacks.deploy_stack(
+            self._aws,
+            self.o.stack_name,
+            template_url=self._template_url(),
+            parameters=self._stack_parameters(),
+            tags={"lambda-compliance:component": "rules", **self.o.tags},
+        )
+        return [f"stack {result.name} {result.action}"]
+
+    def _member_role_parameters(self) -> dict[str, str]:
+        return {"CentralAccountId": self.ctx.account, "RoleName": self.o.execution_role_name}
+
+    def _organizational_units(self) -> list[str]:
+        return list(self.o.organizational_units or self.ctx.root_ids)
+
+    def _deploy_member_role(self) -> list[str]:
+        body = self.build.member_role.read_text(encoding="utf-8")
+        lines = []
+        if self.ctx.call_as == "SELF":
+            local = stacks.deploy_stack(
+                self._aws,
+                naming.MEMBER_ROLE_STACK,
+                template_body=body,
+                parameters=self._member_role_parameters(),
+                tags={"lambda-compliance:component": "member-role"},
+            )
+            lines.append(f"stack {local.name} (this management account) {local.action}")
+        result = stacks.deploy_stack_set(
+            self._aws,
+            naming.MEMBER_ROLE_STACK_SET,
+            template_body=body,
+            parameters=self._member_role_parameters(),
+            organizational_units=self._organizational_units(),
+            regions=[self.region],
+            description="lambda-compliance: the role the central rule functions assume",
+            call_as=self.ctx.call_as,
+        )
+        lines.append(f"StackSet {result.name} {result.action}")
+        return lines
+
+    def _deploy_remediation(self) -> list[str]:
+        assert self.remediation is not None
+        body = self.remediation.read_text(encoding="utf-8")
+        declared = pack_mod.Pack("remediation", self.remediation, body).declared()
+        missing = [k for k, v in declared.items() if v is None and k not in self.o.remediation_parameters]
+        if missing:
+            raise DeployError(
+                f"{self.remediation} needs parameter {missing[0]}: pass --remediation-parameter {missing[0]}=VALUE"
+            )
+        params = {k: v for k, v in self.o.remediation_parameters.items() if k in declared}
+        lines = []
+        if self.ctx.call_as == "SELF":
+            local = stacks.deploy_stack(self._aws, naming.REMEDIATION_STACK, template_body=body, parameters=params)
+            lines.append(f"stack {local.name} (this management account) {local.action}")
+        result = stacks.deploy_stack_set(
+            self._aws,
+            naming.REMEDIATION_STACK_SET,
+            template_body=body,
+            parameters=params,
+            organizational_units=self._organizational_units(),
+            regions=self._remediation_regions(),
+            description="lambda-compliance: remediation documents",
+            call_as=self.ctx.call_as,
+        )
+        lines.append(f"StackSet {result.name} {result.action}")
+        return lines
+
+    def _sync_permissions(self) -> list[str]:
+        result = invoke_permissions.sync(self._aws, self.function_arns(), self.ctx.accounts, self.ctx.account)
+        members = len([a for a in self.ctx.accounts if a != self.ctx.account])
+        return [
+            f"{members} member accounts on {result.functions} functions: {result.added} added, {result.removed} removed"
+        ]
+
+    def _put_packs(self) -> list[str]:
+        lines = []
+        known = self._known_pack_parameters()
+        for pack in self.chosen_packs:
+            inputs = pack.inputs(known, self.o.pack_parameters)
+            if self.o.org:
+                assert self.o.conformance_bucket
+                name = pack_mod.put_organization(
+                    self._aws, pack, inputs, self.o.conformance_bucket, self.o.prefix, self.o.excluded_accounts
+                )
+            else:
+                name = pack_mod.put(self._aws, pack, inputs, self.o.bucket, self.o.prefix)
+            lines.append(f"{name} deployed")
+        return lines
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def _exists(s3: Any, bucket: str, key: str, size: int) -> bool:
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if error_code(exc) in {"404", "NoSuchKey", "NotFound"}:
+            return False
+        raise
+    return int(head.get("ContentLength", -1)) == size
+
+
+def _check_bucket(aws: Aws, bucket: str, region: str | None, what: str) -> str:
+    s3 = aws.client("s3")
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as exc:
+        code = error_code(exc)
+        if code in {"404", "NoSuchBucket", "NotFound"}:
+            raise DeployError(
+                f"{what} {bucket} does not exist: create it (same region as the stack) or pass --bucket"
+            ) from None
+        if code in {"403", "AccessDenied", "Forbidden"}:
+            raise DeployError(
+                f"permission denied on {what} {bucket}: the deploying identity needs s3:ListBucket"
+            ) from None
+        raise
+    if region:
+        location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
+        if location == "EU":
+            location = "eu-west-1"
+        if location != region:
+            raise DeployError(f"{what} {bucket} is in {location}; Lambda reads code only from a bucket in {region}")
+    return f"{what} {bucket} is ready"
+
+
+def parse_assignments(values: Sequence[str] | None, flag: str) -> dict[str, str]:
+    """``KEY=VALUE`` arguments (repeatable, or comma-separated) into a dict; a malformed one is a DeployError."""
+    out: dict[str, str] = {}
+    for raw in values or ():
+        key, sep, value = raw.partition("=")
+        if not sep or not key.strip():
+            raise DeployError(f"{flag} expects KEY=VALUE, got '{raw}'")
+        out[key.strip()] = value.strip()
+    return out
