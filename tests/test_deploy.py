@@ -107,6 +107,7 @@ def test_single_account_deploy_creates_then_leaves_the_stack_unchanged(moto, cap
     assert deploy_cli(moto, "--tag", "Owner=security") == 0
     out = capsys.readouterr().out
     assert "stack lambda-compliance-rules created" in out and out.rstrip().endswith("deployed")
+    assert "stack lambda-compliance-remediation created" in out  # templates/remediation.yaml, from S3
     cfn = moto.client("cloudformation")
     assert cfn.describe_stacks(StackName=naming.RULE_STACK)["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
 
@@ -487,7 +488,6 @@ def test_org_deploy_against_moto(moto, built, packs_dir, organization) -> None:
         org=True,
         packs=("demo",),
         packs_dir=packs_dir,
-        templates_dir=packs_dir,  # no remediation.yaml here: that StackSet is skipped
         conformance_bucket=CONFORMS,
         organizational_units=(ou,),
     )
@@ -508,8 +508,10 @@ def test_org_deploy_against_moto(moto, built, packs_dir, organization) -> None:
     condition = trust["Statement"][0]["Condition"]["ArnLike"]["aws:PrincipalArn"]
     assert condition == f"arn:aws:iam::{ACCOUNT}:role/lambda-compliance/*"
 
-    stack_set = cfn.describe_stack_set(StackSetName=naming.MEMBER_ROLE_STACK_SET)["StackSet"]
-    assert stack_set["PermissionModel"] == "SERVICE_MANAGED"
+    for name in (naming.MEMBER_ROLE_STACK_SET, naming.REMEDIATION_STACK_SET):
+        stack_set = cfn.describe_stack_set(StackSetName=name)["StackSet"]
+        assert stack_set["PermissionModel"] == "SERVICE_MANAGED", name
+    assert "StackSet lambda-compliance-remediation created" in out.text
 
     lam = moto.client("lambda")
     for function in our_functions(moto):

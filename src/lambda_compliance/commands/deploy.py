@@ -48,8 +48,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     org.add_argument("--exclude-accounts", help="comma-separated accounts the organization packs skip")
     org.add_argument("--regions", help="comma-separated regions for the remediation StackSet (default: --region)")
     org.add_argument("--execution-role-name", default=None, help="member-account role name")
-    org.add_argument("--no-remediation", action="store_true", help="do not deploy templates/remediation.yaml")
-    org.add_argument("--remediation-parameter", action="append", metavar="KEY=VALUE", help="remediation parameter")
+    p.add_argument("--no-remediation", action="store_true", help="do not deploy templates/remediation.yaml")
+    p.add_argument("--remediation-parameter", action="append", metavar="KEY=VALUE", help="remediation parameter")
 
 
 def _options(args: argparse.Namespace, root: Path) -> Any:

@@ -95,7 +95,7 @@ class Deployment:
         self.ctx = Context()
         self.chosen_packs = pack_mod.choose(options.packs_dir, options.packs)
         remediation = options.templates_dir / REMEDIATION_TEMPLATE
-        self.remediation = remediation if options.org and options.remediation and remediation.is_file() else None
+        self.remediation = remediation if options.remediation and remediation.is_file() else None
         if options.org and not options.conformance_bucket and self.chosen_packs:
             raise DeployError("organization conformance packs need --conformance-bucket (awsconfigconforms-...)")
         if options.conformance_bucket and not options.conformance_bucket.startswith(pack_mod.CONFORMS_PREFIX):
@@ -107,6 +107,8 @@ class Deployment:
             "layer": options.prefix + build.layer.key,
             "template": f"{options.prefix}templates/rule-stack-{_sha(build.rule_stack)}.yaml",
         }
+        if self.remediation:
+            self.keys["remediation"] = f"{options.prefix}templates/remediation-{_sha(self.remediation)}.yaml"
 
     # plan -------------------------------------------------------------------------------------
     @property
@@ -122,9 +124,10 @@ class Deployment:
     def steps(self) -> list[Step]:
         steps = [self._check_step(), self._upload_step(), self._stack_step()]
         if self.o.org:
-            steps += [self._member_role_step()]
-            if self.remediation:
-                steps.append(self._remediation_step())
+            steps.append(self._member_role_step())
+        if self.remediation:
+            steps.append(self._remediation_step())
+        if self.o.org:
             steps.append(self._permissions_step())
         if self.chosen_packs:
             steps.append(self._packs_step())
@@ -157,6 +160,7 @@ class Deployment:
             " library modules, rdklib, data)",
             f"{len(self.build.rule_zips)} rule zips under s3://{self.o.bucket}/{self.o.prefix}rules/ ({_kb(total)})",
             f"s3://{self.o.bucket}/{self.keys['template']} (the rule stack template)",
+            *([f"s3://{self.o.bucket}/{self.keys['remediation']} ({self.remediation})"] if self.remediation else []),
             "objects already there (same content hash) are not uploaded again",
         ]
         return Step("Upload the artifacts", lines, self._upload)
@@ -196,9 +200,13 @@ class Deployment:
 
     def _remediation_step(self) -> Step:
         assert self.remediation is not None
+        if not self.o.org:
+            lines = [f"stack {naming.REMEDIATION_STACK} from {self.remediation} (the packs' SSM documents and role)"]
+            return Step("Deploy the remediation documents", lines, self._deploy_remediation)
         lines = [
             f"StackSet {naming.REMEDIATION_STACK_SET} from {self.remediation}: service-managed, auto-deployment on",
             f"targets: {self._targets()}, regions {', '.join(self._remediation_regions())}",
+            f"this account too (stack {naming.REMEDIATION_STACK}) when it is the management account",
         ]
         return Step("Give every member account the remediation documents", lines, self._deploy_remediation)
 
@@ -347,6 +355,8 @@ class Deployment:
         uploads = [(self.build.layer.path, self.keys["layer"])]
         uploads += [(a.path, self.o.prefix + a.key) for a in self.build.rule_zips.values()]
         uploads.append((self.build.rule_stack, self.keys["template"]))
+        if self.remediation:
+            uploads.append((self.remediation, self.keys["remediation"]))
         sent = 0
         for path, key in uploads:
             if _exists(s3, self.o.bucket, key, path.stat().st_size):
@@ -355,8 +365,8 @@ class Deployment:
             sent += 1
         return [f"{sent} uploaded, {len(uploads) - sent} already there"]
 
-    def _template_url(self) -> str:
-        bucket, key = self.o.bucket, self.keys["template"]
+    def _template_url(self, which: str = "template") -> str:
+        bucket, key = self.o.bucket, self.keys[which]
         if self._aws.endpoint_url:  # a local AWS (moto, LocalStack) resolves path-style S3 URLs itself
             return f"https://s3.{self.region}.amazonaws.com/{bucket}/{key}"
         suffix = "amazonaws.com.cn" if self.ctx.partition == "aws-cn" else "amazonaws.com"
@@ -413,10 +423,20 @@ class Deployment:
                 f"{self.remediation} needs parameter {missing[0]}: pass --remediation-parameter {missing[0]}=VALUE"
             )
         params = {k: v for k, v in self.o.remediation_parameters.items() if k in declared}
+        url = self._template_url("remediation")
         lines = []
         if self.ctx.call_as == "SELF":
-            local = stacks.deploy_stack(self._aws, naming.REMEDIATION_STACK, template_body=body, parameters=params)
-            lines.append(f"stack {local.name} (this management account) {local.action}")
+            local = stacks.deploy_stack(
+                self._aws,
+                naming.REMEDIATION_STACK,
+                template_url=url,
+                parameters=params,
+                tags={"lambda-compliance:component": "remediation", **self.o.tags},
+            )
+            where = " (this management account)" if self.o.org else ""
+            lines.append(f"stack {local.name}{where} {local.action}")
+        if not self.o.org:
+            return lines
         result = stacks.deploy_stack_set(
             self._aws,
             naming.REMEDIATION_STACK_SET,
@@ -426,6 +446,7 @@ class Deployment:
             regions=self._remediation_regions(),
             description="lambda-compliance: remediation documents",
             call_as=self.ctx.call_as,
+            template_url=url,
         )
         lines.append(f"StackSet {result.name} {result.action}")
         return lines

@@ -160,9 +160,15 @@ def deploy_stack_set(
     regions: Sequence[str],
     description: str,
     call_as: str = "SELF",
+    template_url: str | None = None,
 ) -> StackSetResult:
-    """A service-managed StackSet with auto-deployment, with instances in ``organizational_units`` x ``regions``."""
+    """A service-managed StackSet with auto-deployment, with instances in ``organizational_units`` x ``regions``.
+
+    ``template_body`` is always given (to compare with what is deployed); ``template_url`` is used
+    instead to send it when set (templates over 51,200 bytes).
+    """
     cfn = aws.client("cloudformation")
+    source = {"TemplateURL": template_url} if template_url else {"TemplateBody": template_body}
     try:
         current = cfn.describe_stack_set(StackSetName=name, CallAs=call_as)["StackSet"]
     except ClientError as exc:
@@ -174,7 +180,7 @@ def deploy_stack_set(
         cfn.create_stack_set(
             StackSetName=name,
             Description=description,
-            TemplateBody=template_body,
+            **source,
             Parameters=_parameters(parameters),
             Capabilities=CAPABILITIES,
             PermissionModel="SERVICE_MANAGED",
@@ -196,7 +202,7 @@ def deploy_stack_set(
     operation = cfn.update_stack_set(
         StackSetName=name,
         Description=description,
-        TemplateBody=template_body,
+        **source,
         Parameters=_parameters(parameters),
         Capabilities=CAPABILITIES,
         PermissionModel="SERVICE_MANAGED",
