@@ -294,3 +294,14 @@ def test_short_form_tags_round_trip():
     assert "!Sub" in text and "!If" in text and "&" not in text
     loaded = cfn.load(text)
     assert loaded["B"] == {"Fn::If": ["C", {"Ref": "P"}, {"Ref": "AWS::NoValue"}]}
+
+
+def test_remediation_role_in_packs_is_the_one_the_remediation_stack_creates():
+    from lambda_compliance.packs import remediation
+    from lambda_compliance.remediation import stack
+
+    template = stack.template()
+    role = template["Resources"]["RemediationRole"]["Properties"]["RoleName"]
+    assert role == {"Fn::Sub": "${RoleNamePrefix}-${AWS::Region}"}
+    assert template["Parameters"]["RoleNamePrefix"]["Default"] == remediation.DEFAULT_ROLE_PREFIX
+    assert remediation.ROLE_ARN.endswith(f"role/${{{remediation.ROLE_PREFIX}}}-${{AWS::Region}}")
