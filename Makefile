@@ -21,8 +21,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo estate has findings on purpose: exit status 1 (findings) is success here, 2 (an error) is not.
 demo: $(STAMP)
-	@$(VENV)/bin/lambda-compliance scan --demo --reports reports
+	@$(VENV)/bin/lambda-compliance scan --demo --reports reports; status=$$?; \
+	if [ $$status -gt 1 ]; then exit $$status; fi; echo "reports written to reports/ (open reports/lambda-compliance.html)"
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check src rules tests
