@@ -169,17 +169,18 @@ def test_inspector_lambda_scanning(moto):
     assert dry.status == "DRY_RUN"
     assert inspector_state(moto).get("lambda", "DISABLED") == "DISABLED"
 
-    fixed = run_doc(moto, INSPECTOR, AccountId=ACCOUNT, DryRun="false")
+    fixed = run_doc(moto, INSPECTOR, AccountId=ACCOUNT, IncludeCodeScanning="false", DryRun="false")
     assert fixed.status == "CHANGED"
     assert fixed.message == f"Changed: enable Inspector scanning of LAMBDA in account {ACCOUNT}."
     assert inspector_state(moto)["lambda"] == "ENABLED"
     assert inspector_state(moto)["ec2"] == "DISABLED"
     assert fixed.output("Undo") == f"aws inspector2 disable --account-ids {ACCOUNT} --resource-types LAMBDA"
 
-    assert run_doc(moto, INSPECTOR, DryRun="false").status == "NO_CHANGE"
-    with_code = run_doc(moto, INSPECTOR, IncludeCodeScanning="true", DryRun="false")
+    assert run_doc(moto, INSPECTOR, IncludeCodeScanning="false", DryRun="false").status == "NO_CHANGE"
+    with_code = run_doc(moto, INSPECTOR, DryRun="false")  # code scanning too, as the rule requires by default
     assert with_code.message == f"Changed: enable Inspector scanning of LAMBDA_CODE in account {ACCOUNT}."
     assert inspector_state(moto)["lambdaCode"] == "ENABLED"
+    assert run_doc(moto, INSPECTOR, DryRun="false").status == "NO_CHANGE"
 
 
 def test_inspector_refused_stubbed_because_moto_does_not_model_inspector_permissions():
@@ -206,4 +207,4 @@ def test_inspector_refused_stubbed_because_moto_does_not_model_inspector_permiss
             "enable", "AccessDeniedException", "Only the delegated administrator can enable member accounts"
         )
         with pytest.raises(runner.StepFailed, match="Inspector refused to enable LAMBDA: Only the delegated"):
-            run_stubbed(factory, INSPECTOR, DryRun="false")
+            run_stubbed(factory, INSPECTOR, IncludeCodeScanning="false", DryRun="false")

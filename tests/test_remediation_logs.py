@@ -178,3 +178,23 @@ def test_encrypt_with_a_key_logs_cannot_use_stubbed_because_moto_lacks_associate
 def test_encrypt_needs_a_key_arn(estate, key):
     with pytest.raises(runner.DocumentError, match="parameter KmsKeyArn"):
         run_doc(estate, ENCRYPT, FunctionName="target", KmsKeyArn=key)
+
+
+def test_encrypt_a_group_created_meanwhile_stubbed_because_moto_lacks_associate_kms_key():
+    """Lambda (or another remediation) creates the group between the look-up and the create."""
+    with stubbed("lambda", "logs") as (factory, stubs):
+        stubs["lambda"].add_response(
+            "get_function_configuration", {"FunctionName": "target"}, {"FunctionName": "target"}
+        )
+        stubs["logs"].add_response(
+            "describe_log_groups", {"logGroups": []}, {"logGroupNamePrefix": "/aws/lambda/target"}
+        )
+        stubs["logs"].add_client_error("create_log_group", "ResourceAlreadyExistsException", http_status_code=400)
+        stubs["logs"].add_response(
+            "describe_log_groups",
+            {"logGroups": [{"logGroupName": "/aws/lambda/target", "creationTime": 1}]},
+            {"logGroupNamePrefix": "/aws/lambda/target"},
+        )
+        stubs["logs"].add_response("associate_kms_key", {}, {"logGroupName": "/aws/lambda/target", "kmsKeyId": KEY})
+        fixed = run_stubbed(factory, ENCRYPT, FunctionName="target", KmsKeyArn=KEY, DryRun="false")
+    assert fixed.status == "CHANGED"

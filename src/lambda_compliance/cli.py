@@ -45,6 +45,9 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     source.add_argument("--endpoint-url", help="send every AWS request to this endpoint (e.g. a moto server)")
     source.add_argument("--snapshot", metavar="FILE", help="evaluate a Config snapshot or config API dump")
     source.add_argument("--demo", action="store_true", help="scan the built-in demo estate (local moto)")
+    source.add_argument(
+        "--remediate", action="store_true", help="with --demo: apply the safe remediations, rescan, show before/after"
+    )
     source.add_argument("--regions", help="comma-separated regions, or 'all' (the account's enabled regions)")
     source.add_argument(
         "--role-arn",
@@ -160,6 +163,8 @@ def run_scan(args: argparse.Namespace) -> int:
 
     if sum(bool(x) for x in (args.snapshot, args.demo)) > 1:
         raise UsageError("choose one of --snapshot and --demo")
+    if getattr(args, "remediate", False) and not args.demo:
+        raise UsageError("--remediate changes the demo estate only: use it with --demo")
     if args.format not in report.renderers():
         raise UsageError(f"unknown format '{args.format}' (choose from {', '.join(sorted(report.renderers()))})")
     settings = load_settings(args)
@@ -176,6 +181,7 @@ def run_scan(args: argparse.Namespace) -> int:
     parameters = settings.all_rule_parameters(rules)
     show_progress = not args.no_progress and sys.stderr.isatty()
     failed_targets: list[dict[str, str]] = []
+    remediated = None
     try:
         with _progress(show_progress) as sink:
             if args.snapshot:
@@ -202,6 +208,21 @@ def run_scan(args: argparse.Namespace) -> int:
                         args,
                         settings,
                     )
+                    if getattr(args, "remediate", False):
+                        from lambda_compliance.remediation import demo as remediation_demo
+
+                        remediated = remediation_demo.remediate(estate, rules, reports)
+                        reports, failed_targets = _scan_targets(
+                            scan,
+                            rules,
+                            estate.session,
+                            estate.region,
+                            estate.endpoint_url,
+                            sink,
+                            parameters,
+                            args,
+                            settings,
+                        )
             else:
                 session = _session(args)
                 region = args.region or session.region_name or "us-east-1"
@@ -212,6 +233,8 @@ def run_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"invalid rule parameters: {exc}") from None
     document = report.build_document(reports, rules)
     document["failedTargets"] = failed_targets
+    if remediated is not None:
+        remediation_demo.attach(document, remediated)
     document["exemptions"] = _exemption_report(settings, document)
     document["configuration"] = {
         "file": str(settings.path) if settings.path else None,
@@ -372,6 +395,10 @@ def _emit(document: dict[str, Any], args: argparse.Namespace) -> None:
     from lambda_compliance import report
 
     renderer = report.renderers()[args.format]
+    if args.format == "table" and "before_remediation" in document:
+        from lambda_compliance.remediation.demo import with_before_after
+
+        renderer = with_before_after(renderer)
     if args.output:
         path = Path(args.output)
         try:

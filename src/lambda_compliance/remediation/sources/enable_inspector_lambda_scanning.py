@@ -24,9 +24,10 @@ DOCUMENT = {
     "input": "AccountId, as AWS Config passes it for account-level rules (empty: this account), and "
     "IncludeCodeScanning",
     "details": [
-        "Enables Inspector's LAMBDA resource type (package vulnerability scanning) and, when IncludeCodeScanning "
-        "is true, LAMBDA_CODE, for this account; other resource types stay as they are. Types already enabled or "
-        "enabling are left alone. Inspector creates its service-linked role on first use.",
+        "Enables Inspector's LAMBDA resource type (package vulnerability scanning) and, unless "
+        "IncludeCodeScanning is false, LAMBDA_CODE (code scanning), for this account; other resource types stay "
+        "as they are. Types already enabled or enabling are left alone. Inspector creates its service-linked role "
+        "on first use.",
         "Inspector is charged per scanned function.",
     ],
     "settings_only": True,
@@ -37,16 +38,17 @@ DOCUMENT = {
             "default": "",
         },
         "IncludeCodeScanning": {
-            "description": "true to also scan function code (LAMBDA_CODE).",
+            "description": "true to also scan function code (LAMBDA_CODE), as INSPECTOR_LAMBDA_SCANNING_ENABLED "
+            "requires by default; false for package scanning only.",
             "allowedPattern": TRUE_FALSE,
-            "default": "false",
+            "default": "true",
         },
     },
 }
 
 
 def handler(events, context):
-    code = param(events, "IncludeCodeScanning", TRUE_FALSE, "true or false", "false") == "true"
+    code = param(events, "IncludeCodeScanning", TRUE_FALSE, "true or false", "true") == "true"
     dry_run = wants_dry_run(events)
     account = caller_account(events)
     inspector = client("inspector2")

@@ -63,7 +63,7 @@ def handler(events, context):
             f"create log group {group} encrypted with {key}",
             previous,
             undo,
-            lambda: _use_key(key, lambda: logs.create_log_group(logGroupName=group, kmsKeyId=key)),
+            lambda: _use_key(key, lambda: _create_encrypted(logs, group, key)),
         )
     current = existing.get("kmsKeyId")
     previous = {"logGroupName": group, "kmsKeyId": current}
@@ -81,6 +81,17 @@ def handler(events, context):
         undo,
         lambda: _use_key(key, lambda: logs.associate_kms_key(logGroupName=group, kmsKeyId=key)),
     )
+
+
+def _create_encrypted(logs, group, key):
+    try:
+        logs.create_log_group(logGroupName=group, kmsKeyId=key)
+    except ClientError as exc:
+        if error_code(exc) != "ResourceAlreadyExistsException":
+            raise
+        # Created meanwhile (Lambda's first invocation, another remediation): encrypt it unless it already is.
+        if not (find_log_group(logs, group) or {}).get("kmsKeyId"):
+            logs.associate_kms_key(logGroupName=group, kmsKeyId=key)
 
 
 def _use_key(key, call):
