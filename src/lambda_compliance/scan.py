@@ -69,7 +69,14 @@ def scan_account(
         )
         items = collectors.collect(ctx, inventory_types(rules))
     factory.reader.inventory = LocalInventory(items)
-    outcome = _evaluate(rules, items, factory, parameters, account_id, region, sink, workers)
+    # A rule whose resources could not be collected reports that error; every other rule still runs.
+    blocked = {r: sorted(ctx.failures.keys() & set(r.spec.inventory_types)) for r in rules}
+    runnable = [r for r in rules if not blocked[r]]
+    outcome = _evaluate(runnable, items, factory, parameters, account_id, region, sink, workers)
+    for rule, types in blocked.items():
+        if types:
+            message = f"cannot collect {types[0]}: {engine.describe_error(ctx.failures[types[0]])}"
+            outcome.errors.append(engine.RuleError(rule.rule_name(), message, "", account_id, region))
     return ScanReport(
         outcome=outcome,
         account_id=account_id,

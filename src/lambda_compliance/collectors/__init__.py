@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from lambda_compliance.aws_reader import AwsReader
 from lambda_compliance.ci import ConfigItem
 
@@ -41,6 +43,9 @@ class CollectContext:
     progress: ProgressSink = field(default_factory=ProgressSink)
     # CIs built so far, by type: later builders read earlier ones (roles of the functions).
     built: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Types that could not be collected (an AWS error past retries), with the error; the scan reports
+    # the rules needing them instead of judging them on missing data. Dependent types fail with them.
+    failures: dict[str, Exception] = field(default_factory=dict)
 
     def base_ci(
         self,
@@ -105,7 +110,15 @@ def collect(ctx: CollectContext, resource_types: Iterable[str]) -> list[ConfigIt
                 pending.append(dep)
     items: list[ConfigItem] = []
     for resource_type in sorted(wanted, key=lambda t: (registry[t].order, t)):
-        raw = list(registry[resource_type].builder(ctx))
+        broken = sorted(registry[resource_type].depends & ctx.failures.keys())
+        raw = []
+        if broken:  # built from CIs that could not be collected: it fails with them
+            ctx.failures[resource_type] = ctx.failures[broken[0]]
+        else:
+            try:
+                raw = list(registry[resource_type].builder(ctx))
+            except (ClientError, BotoCoreError) as exc:  # one service down must not stop the other families
+                ctx.failures[resource_type] = exc
         ctx.built[resource_type] = raw
         items.extend(ConfigItem.of(ci) for ci in raw)
     return items
