@@ -1,0 +1,41 @@
+"""DYNAMODB_TABLE_ENCRYPTED_WITH_CMK: the table is encrypted at rest with a customer managed KMS key.
+
+Scenarios:
+- Given ssedescription ENABLED with a key whose keyManager is CUSTOMER, then COMPLIANT.
+- Given a key in another account (never AWS managed), then COMPLIANT.
+- Given no ssedescription (the default AWS owned key), then NON_COMPLIANT.
+- Given the AWS managed key aws/dynamodb (keyManager AWS), then NON_COMPLIANT.
+- Given a key that no longer exists, then NON_COMPLIANT.
+- Given a CI without tableName, then NON_COMPLIANT (cannot evaluate).
+- Given a deleted table, then NOT_APPLICABLE.
+"""
+
+from lambda_compliance import dynamodb_tables, kms_keys
+from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
+
+
+class DYNAMODB_TABLE_ENCRYPTED_WITH_CMK(ComplianceRule):
+    spec = RuleSpec(
+        title="DynamoDB table is encrypted with a customer managed KMS key",
+        resource_types=(dynamodb_tables.TABLE_TYPE,),
+        severity="medium",
+        family="data",
+        iam_actions=("config:BatchGetResourceConfig", "kms:DescribeKey"),
+        related_types=(kms_keys.KEY_TYPE,),
+    )
+
+    def assess(self, ci, aws, params):
+        dynamodb_tables.table_name(ci)
+        sse = dynamodb_tables.encryption(ci)
+        if not sse.uses_kms_key:
+            return [non_compliant("encrypted with the AWS owned key; use a customer managed KMS key")]
+        key = kms_keys.key_facts(aws, sse.key_arn)
+        if not key.found:
+            return [non_compliant(f"KMS key {key.label} was not found; use a customer managed KMS key")]
+        if not key.customer_managed:
+            return [non_compliant(f"encrypted with AWS managed KMS key {key.label}; use a customer managed key")]
+        return [compliant(f"encrypted with customer managed KMS key {key.label}")]
+
+
+def lambda_handler(event, context):
+    return handle(DYNAMODB_TABLE_ENCRYPTED_WITH_CMK, event, context)

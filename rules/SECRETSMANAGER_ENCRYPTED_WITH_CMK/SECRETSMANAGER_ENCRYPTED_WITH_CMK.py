@@ -1,0 +1,54 @@
+"""SECRETSMANAGER_ENCRYPTED_WITH_CMK: the secret is encrypted with a customer managed KMS key.
+
+Scenarios:
+- Given KMSKeyId naming a key whose keyManager is CUSTOMER (by id, ARN or alias), then COMPLIANT.
+- Given no KMSKeyId (the AWS managed key aws/secretsmanager), then NON_COMPLIANT.
+- Given KMSKeyId alias/aws/secretsmanager or a key whose keyManager is AWS, then NON_COMPLIANT.
+- Given a key that no longer exists, then NON_COMPLIANT.
+- Given a secret scheduled for deletion or a deleted CI, then NOT_APPLICABLE.
+- Given a CI without Name, then NON_COMPLIANT (cannot evaluate).
+"""
+
+from lambda_compliance import kms_keys, secrets_manager
+from lambda_compliance.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
+
+
+class SECRETSMANAGER_ENCRYPTED_WITH_CMK(ComplianceRule):
+    spec = RuleSpec(
+        title="Secrets Manager secret is encrypted with a customer managed KMS key",
+        resource_types=(secrets_manager.SECRET_TYPE,),
+        severity="medium",
+        family="data",
+        iam_actions=("config:BatchGetResourceConfig", "kms:DescribeKey"),
+        related_types=(kms_keys.KEY_TYPE,),
+    )
+
+    def assess(self, ci, aws, params):
+        secrets_manager.secret_name(ci)
+        if secrets_manager.is_deleted(ci):
+            return [not_applicable("secret is scheduled for deletion")]
+        reference = secrets_manager.kms_key(ci)
+        if reference is None:
+            return [
+                non_compliant(
+                    f"encrypted with the AWS managed key {secrets_manager.DEFAULT_KEY_ALIAS}; "
+                    "use a customer managed KMS key"
+                )
+            ]
+        key = kms_keys.key_facts(aws, reference)
+        if not key.found:
+            return [non_compliant(f"KMS key {key.label} was not found; use a customer managed KMS key")]
+        if not key.customer_managed:
+            return [non_compliant(f"encrypted with AWS managed KMS key {key.label}; use a customer managed key")]
+        return [compliant(f"encrypted with customer managed KMS key {key.label}")]
+
+
+def lambda_handler(event, context):
+    return handle(SECRETSMANAGER_ENCRYPTED_WITH_CMK, event, context)

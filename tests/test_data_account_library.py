@@ -1,0 +1,251 @@
+"""Table tests for the data/keys/secrets/account library: schedules, names, selectors, keys, Config spelling."""
+
+from __future__ import annotations
+
+import pytest
+
+from lambda_compliance import cloudtrail_events, kms_keys, rotation_schedule, ssm_parameters, vpc_network
+from lambda_compliance.config_fields import bean_keys, bean_name
+from lambda_compliance.testing import ACCOUNT, reader
+from lambda_compliance.testing_data import KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
+
+
+@pytest.mark.parametrize(
+    ("expression", "days"),
+    [
+        ("rate(30 days)", 30),
+        ("rate(1 day)", 1),
+        ("rate(6 hours)", 0.25),
+        ("RATE(7 Days)", 7),
+        ("cron(0 4 * * ? *)", 1),
+        ("cron(0 4 ? * MON *)", 7),
+        ("cron(0 4 ? * MON,THU *)", 4),
+        ("cron(0 4 ? * MON-FRI *)", 3),
+        ("cron(0 4 ? * FRI-MON *)", 4),
+        ("cron(0 4 ? * 2#1 *)", 35),
+        ("cron(0 4 ? * 6L *)", 35),
+        ("cron(0 4 1 * ? *)", 31),
+        ("cron(0 4 1,15 * ? *)", 17),
+        ("cron(0 4 */10 * ? *)", 10),
+        ("cron(0 4 L * ? *)", 31),
+        ("cron(0 4 15W * ? *)", 31),
+        ("cron(0 4 1 */3 ? *)", 93),
+        ("cron(0 4 1 JAN,JUL ? *)", 186),
+        ("cron(0 4 * NOV-FEB ? *)", 279),
+        ("cron(0 4 1 1 ? *)", 372),
+    ],
+)
+def test_schedule_upper_bounds(expression, days):
+    assert rotation_schedule.max_interval_days(expression) == days
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "rate(0 days)",
+        "rate(10 weeks)",
+        "cron(0 4 1 1 ? 2027)",
+        "cron(0 4 1 * MON *)",
+        "cron(0 4 32 * ? *)",
+        "cron(0 4 1 13 ? *)",
+        "cron(0 4 1 * ?)",
+        "cron(0 4 1 */0 ? *)",
+        "at(2026-12-01T00:00:00)",
+        "",
+    ],
+)
+def test_schedules_that_cannot_be_bounded(expression):
+    assert rotation_schedule.max_interval_days(expression) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "marker"),
+    [
+        ("/payments/db/password", "password"),
+        ("/payments/db/Password", "password"),
+        ("DB_PASSWORD", "password"),
+        ("/prod/db-password-v2", "password"),
+        ("/payments/stripe/api-key", "api key"),
+        ("/payments/stripe/apiKey", "api key"),
+        ("LEDGER_API_KEY", "api key"),
+        ("/payments/partner/clientSecret", "client secret"),
+        ("/ci/github/token", "token"),
+        ("/ops/ssh/private_key", "private key"),
+        ("/app/jwt-signing-key", "signing key"),
+        ("/app/SECRET", "secret"),
+        ("/app/db/credentials", "credentials"),
+        ("/analytics/warehouse/connection-string", "connection string"),
+    ],
+)
+def test_secret_named_parameters(name, marker):
+    assert ssm_parameters.secret_marker(name) == marker
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "/payments/config/region",
+        "/payments/db/password-secret-arn",
+        "/payments/db/password/rotation-days",
+        "/payments/auth/token-ttl",
+        "/payments/auth/token-endpoint",
+        "/payments/auth/password-min-length",
+        "/app/secrets/db/host",
+        "/payments/kms/key-id",
+        "/iam/access-key-id",
+        "/app/public-key",
+        "/app/feature-key",
+        "/payments/stripe/api-key-name",
+    ],
+)
+def test_names_that_are_not_secrets(name):
+    assert ssm_parameters.secret_marker(name) is None
+
+
+def test_extra_secret_words():
+    assert ssm_parameters.secret_marker("/payments/hsm/PIN", ["pin"]) == "pin"
+    assert ssm_parameters.secret_marker("/payments/hsm/pin") is None
+
+
+PREFIX = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:"
+DATA = {"Field": "eventCategory", "Equals": ["Data"]}
+LAMBDA = {"Field": "resources.type", "Equals": ["AWS::Lambda::Function"]}
+
+
+def advanced(*fields):
+    return {"AdvancedEventSelectors": [{"Name": "s", "FieldSelectors": [DATA, LAMBDA, *fields]}]}
+
+
+@pytest.mark.parametrize(
+    ("selectors", "coverage"),
+    [
+        (
+            {"EventSelectors": [{"DataResources": [{"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]}]}]},
+            "all",
+        ),
+        (
+            {
+                "EventSelectors": [
+                    {
+                        "ReadWriteType": "WriteOnly",
+                        "DataResources": [{"Type": "AWS::Lambda::Function", "Values": ["arn:aws-us-gov:lambda"]}],
+                    }
+                ]
+            },
+            "all",
+        ),
+        (
+            {"EventSelectors": [{"DataResources": [{"Type": "AWS::Lambda::Function", "Values": [PREFIX + "f"]}]}]},
+            "some",
+        ),
+        ({"EventSelectors": [{"DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]}, "none"),
+        ({"EventSelectors": []}, "none"),
+        ({}, "none"),
+        (advanced(), "all"),
+        (advanced({"Field": "readOnly", "Equals": ["false"]}), "all"),
+        (advanced({"Field": "readOnly", "NotEquals": ["true"]}), "all"),
+        (advanced({"Field": "eventName", "Equals": ["Invoke"]}), "all"),
+        (advanced({"Field": "eventName", "StartsWith": ["Inv"]}), "all"),
+        (advanced({"Field": "eventSource", "Equals": ["lambda.amazonaws.com"]}), "all"),
+        (advanced({"Field": "resources.ARN", "StartsWith": ["arn:aws:lambda:"]}), "all"),
+        (advanced({"Field": "resources.ARN", "NotStartsWith": ["arn:aws:lambda:eu-west-1:"]}), "all"),
+        (advanced({"Field": "resources.ARN", "StartsWith": [PREFIX + "pay"]}), "some"),
+        (advanced({"Field": "resources.ARN", "NotEquals": [PREFIX + "noisy"]}), "some"),
+        (advanced({"Field": "resources.ARN", "EndsWith": ["-prod"]}), "some"),
+        (advanced({"Field": "userIdentity.arn", "NotStartsWith": ["arn:aws:sts::1:assumed-role/x"]}), "some"),
+        (advanced({"Field": "readOnly", "Equals": ["true"]}), "none"),
+        (advanced({"Field": "eventName", "Equals": ["GetFunction"]}), "none"),
+        (advanced({"Field": "eventName", "NotEquals": ["Invoke"]}), "none"),
+        ({"AdvancedEventSelectors": [{"Name": "s", "FieldSelectors": [LAMBDA]}]}, "none"),
+        ({"AdvancedEventSelectors": [{"Name": "s", "FieldSelectors": [DATA]}]}, "none"),
+        ({"AdvancedEventSelectors": ["bogus", {"FieldSelectors": "bogus"}]}, "none"),
+    ],
+)
+def test_lambda_coverage_of_event_selectors(selectors, coverage):
+    assert cloudtrail_events.lambda_coverage(selectors, PREFIX) == coverage
+
+
+def test_advanced_selectors_replace_basic_ones():
+    both = {
+        "EventSelectors": [{"DataResources": [{"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]}]}],
+        **advanced({"Field": "readOnly", "Equals": ["true"]}),
+    }
+    assert cloudtrail_events.lambda_coverage(both, PREFIX) == "none"
+
+
+@pytest.mark.parametrize(
+    ("api", "config"),
+    [
+        ("TableName", "tableName"),
+        ("SSEDescription", "ssedescription"),
+        ("SSEType", "ssetype"),
+        ("KMSMasterKeyArn", "kmsmasterKeyArn"),
+        ("AWSAccountId", "awsaccountId"),
+        ("KeyManager", "keyManager"),
+        ("VpcEndpointId", "vpcEndpointId"),
+        ("already", "already"),
+    ],
+)
+def test_config_spelling_of_api_names(api, config):
+    assert bean_name(api) == config
+
+
+def test_config_spelling_is_applied_recursively():
+    assert bean_keys({"SSEDescription": {"SSEType": "KMS"}, "Replicas": [{"RegionName": "eu-west-1"}]}) == {
+        "ssedescription": {"ssetype": "KMS"},
+        "replicas": [{"regionName": "eu-west-1"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("service_name", "short"),
+    [
+        ("com.amazonaws.us-east-1.s3", "s3"),
+        ("com.amazonaws.us-east-1.kms-fips", "kms"),
+        ("com.amazonaws.eu-west-1.secretsmanager", "secretsmanager"),
+        ("com.amazonaws.us-east-1.ecr.api", "ecr.api"),
+        ("cn.com.amazonaws.cn-north-1.lambda", "lambda"),
+        ("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", None),
+    ],
+)
+def test_endpoint_service_short_names(service_name, short):
+    assert vpc_network.service_short_name(service_name) == short
+
+
+def test_named_bounds_long_lists():
+    assert vpc_network.named(["a"]) == "a"
+    assert vpc_network.named(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
+
+
+def test_key_facts_prefer_the_recorded_key():
+    facts = kms_keys.key_facts(reader([kms_key_ci(manager="AWS")]), key_arn())
+    assert (facts.key_id, facts.manager, facts.customer_managed) == (KEY_ID, "AWS", False)
+
+
+def test_key_facts_aws_alias_needs_no_lookup():
+    assert kms_keys.key_facts(reader(), "alias/aws/dynamodb").manager == "AWS"
+    assert kms_keys.key_facts(reader(), f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ssm").label == "alias/aws/ssm"
+
+
+def test_key_facts_describe_unrecorded_keys_once():
+    kms = StubbedServices().add("kms", "describe_key", key_metadata(), {"KeyId": "alias/payments"})
+    aws = kms.reader()
+    assert kms_keys.key_facts(aws, "alias/payments").customer_managed
+    assert kms_keys.key_facts(aws, "alias/payments").customer_managed  # cached: one request
+    kms.assert_done()
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({}, None),
+        ({"spec": "RSA_4096"}, "RSA_4096 keys do not support automatic rotation"),
+        ({"origin": "EXTERNAL"}, "keys with imported key material do not support automatic rotation"),
+        ({"origin": "EXTERNAL_KEY_STORE"}, "keys in a custom key store do not support automatic rotation"),
+    ],
+)
+def test_rotation_support(fields, reason):
+    key = kms_keys.KeyFacts(
+        KEY_ID, KEY_ID, "CUSTOMER", "Enabled", fields.get("spec", "SYMMETRIC_DEFAULT"), fields.get("origin", "AWS_KMS")
+    )
+    assert kms_keys.rotation_unsupported(key) == reason
