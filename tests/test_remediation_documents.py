@@ -45,6 +45,13 @@ def test_the_documents_are_the_expected_ones():
     assert tuple(src.name for src in build.sources()) == DOCUMENTS
 
 
+def test_readme_names_every_document_and_the_rules_it_fixes():
+    text = (build.documents_dir() / "README.md").read_text()
+    for name in DOCUMENTS:
+        assert f"| `{name}` |" in text
+    assert "`LAMBDA_CONCURRENCY_LIMIT_SET`" in text and "`AWSConfigRemediation-EnableKeyRotation`" in text
+
+
 def test_committed_documents_and_stack_match_their_sources():
     stale = [str(p.relative_to(build.repo_root())) for p in build.stale()]
     assert stale == [], "run `python -m lambda_compliance.remediation.build` and commit the result"
@@ -53,6 +60,7 @@ def test_committed_documents_and_stack_match_their_sources():
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_document_shape(name):
     content = runner.load(name).content
+    assert len(runner.load(name).path.read_bytes()) < 64_000  # SSM's limit on a document's content
     assert content["schemaVersion"] == "0.3"
     assert content["assumeRole"] == "{{ AutomationAssumeRole }}"
     (step,) = content["mainSteps"]

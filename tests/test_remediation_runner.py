@@ -100,7 +100,7 @@ def test_parameters_are_validated_like_automation_does(document):
 
 def test_a_script_that_raises_fails_its_step_with_its_message(document):
     with pytest.raises(runner.StepFailed, match="Test-TwoSteps step Second failed: ValueError: boom requested"):
-        runner.run(document, {"Name": "boom"}, clients=fake_clients([]))
+        runner.run(document, {"Name": "boom"}, clients=fake_clients([]), account_id="210987654321")
 
 
 def test_only_execute_script_steps_run(tmp_path):
@@ -213,3 +213,12 @@ def shipped_is_public():
 def test_shipped_public_judgement_agrees_with_the_rule(statement):
     rule_says = bool(policy_analysis.public_statements(policy_analysis.parse_policy({"Statement": [statement]})))
     assert shipped_is_public()(statement) is rule_says
+
+
+def test_global_account_id_comes_from_sts_when_not_given(document):
+    class Sts:
+        def get_caller_identity(self):
+            return {"Account": "210987654321"}
+
+    done = runner.run(document, {"Name": "world"}, clients=lambda service, **_: Sts())
+    assert done.output("Status") == "hello world from 210987654321"

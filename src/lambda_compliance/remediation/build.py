@@ -27,7 +27,7 @@ import yaml
 
 from lambda_compliance.remediation import sources as sources_package
 
-RUNTIME = "python3.11"  # newest Python runtime aws:executeScript documents (see README of remediation)
+RUNTIME = "python3.11"  # the newest Python runtime aws:executeScript documents (templates/ssm/README.md)
 STEP = "Remediate"
 HANDLER = "handler"
 TIMEOUT_SECONDS = 600
@@ -314,9 +314,10 @@ def dump(data: Any) -> str:
 
 def rendered() -> dict[Path, str]:
     """Every generated file and its text."""
-    from lambda_compliance.remediation import stack
+    from lambda_compliance.remediation import readme, stack
 
     files = {documents_dir() / f"{src.name}.yaml": dump(document(src)) for src in sources()}
+    files[documents_dir() / "README.md"] = readme.render()
     files[stack_path()] = dump(stack.template())
     return files
 

@@ -251,13 +251,15 @@ def run(
     region: str | None = None,
     endpoint_url: str | None = None,
     clients: ClientFactory | None = None,
-    account_id: str = "123456789012",
+    account_id: str | None = None,
 ) -> Execution:
     """Execute the document's steps in order; StepFailed when a script raises, DocumentError on bad input."""
     doc = document if isinstance(document, Document) else load(document)
     values = resolve_parameters(doc, parameters)
     factory = clients or session_clients(session, region=region, endpoint_url=endpoint_url)
     execution = Execution(doc.name, values)
+    if account_id is None and "global:ACCOUNT_ID" in str(doc.steps):
+        account_id = factory("sts").get_caller_identity()["Account"]
     context: dict[str, Any] = {
         **values,
         "global:ACCOUNT_ID": account_id,
