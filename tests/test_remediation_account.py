@@ -130,6 +130,24 @@ def test_guardduty_lambda_protection(moto):
     assert run_doc(moto, GUARDDUTY, DryRun="false").status == "NO_CHANGE"
 
 
+def test_guardduty_changes_only_the_lambda_feature_stubbed_because_moto_replaces_every_feature():
+    """UpdateDetector updates the features it is given; moto instead replaces the whole list."""
+    with stubbed("sts", "guardduty") as (factory, stubs):
+        stubs["sts"].add_response("get_caller_identity", {"Account": ACCOUNT})
+        stubs["guardduty"].add_response("list_detectors", {"DetectorIds": ["d1"]})
+        stubs["guardduty"].add_response(
+            "get_detector",
+            {"ServiceRole": "r", "Status": "ENABLED", "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]},
+            {"DetectorId": "d1"},
+        )
+        stubs["guardduty"].add_response(
+            "update_detector",
+            {},
+            {"DetectorId": "d1", "Features": [{"Name": "LAMBDA_NETWORK_LOGS", "Status": "ENABLED"}]},
+        )
+        assert run_stubbed(factory, GUARDDUTY, DryRun="false").status == "CHANGED"
+
+
 def test_guardduty_not_enabled_fails_clearly(moto):
     with pytest.raises(runner.StepFailed, match=r"GuardDuty is not enabled in this Region .* enable GuardDuty first"):
         run_doc(moto, GUARDDUTY, DryRun="false")

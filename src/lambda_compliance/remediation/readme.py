@@ -48,7 +48,8 @@ print(execution.status, execution.message)
 Where moto 5.2.5 lacks what a document calls, its test uses botocore's Stubber with real response
 shapes and says so in its name (`..._stubbed_because_moto_lacks_...`): `logs:AssociateKmsKey`,
 `apigatewayv2:UpdateStage`, dead-letter configs (dropped), replacing an event-invoke config (moto
-appends a second one), backdating a log group's creation time.
+appends a second one), GuardDuty `UpdateDetector` features (moto replaces the whole list), backdating
+a log group's creation time.
 """
 
 
