@@ -39,9 +39,10 @@ class SSM_SECRET_PARAMETERS_SECURESTRING(ComplianceRule):
         evaluations = []
         for parameter in ssm_parameters.parameters(aws):
             name, kind = parameter["Name"], str(parameter.get("Type") or "String")
+            resource = ssm_parameters.resource_id(name)
             if kind == ssm_parameters.SECURE_STRING:
                 evaluations.append(
-                    compliant("SecureString parameter, encrypted with KMS", name, ssm_parameters.PARAMETER_TYPE)
+                    compliant("SecureString parameter, encrypted with KMS", resource, ssm_parameters.PARAMETER_TYPE)
                 )
                 continue
             marker = ssm_parameters.secret_marker(name, params["extraSecretWords"])
@@ -49,7 +50,7 @@ class SSM_SECRET_PARAMETERS_SECURESTRING(ComplianceRule):
                 evaluations.append(
                     non_compliant(
                         f"{kind} parameter named like a secret ('{marker}'); store it as a SecureString",
-                        name,
+                        resource,
                         ssm_parameters.PARAMETER_TYPE,
                     )
                 )

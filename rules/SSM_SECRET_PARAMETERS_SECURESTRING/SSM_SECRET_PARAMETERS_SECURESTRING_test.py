@@ -88,6 +88,11 @@ class SecretParametersSecureStringTest(unittest.TestCase):
             ],
         )
 
+    def test_resource_id_of_a_very_long_name_fits_put_evaluations(self):
+        name = "/payments/" + "n" * 880 + "/password"
+        [(kind, resource, compliance, _)] = scan([parameter(name)])
+        self.assertEqual((kind, resource, compliance), (TYPE, name[:768], "NON_COMPLIANT"))
+
     def test_no_parameters_gives_no_evaluations(self):
         self.assertEqual(scan([]), [])
 

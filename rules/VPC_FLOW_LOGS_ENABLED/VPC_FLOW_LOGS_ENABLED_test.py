@@ -129,6 +129,15 @@ class FlowLogsEnabledTest(unittest.TestCase):
         )
         ec2.assert_done()
 
+    def test_deleted_functions_and_flow_logs_listed_by_config_are_ignored(self):
+        gone = lambda_ci("retired-job", status="ResourceDeleted", vpcConfig={"subnetIds": ["subnet-0ffffffffffffffff"]})
+        deleted_log = flow_log_ci(status="ResourceDeleted")
+        aws = lambda_reader(StubbedServices(), [*estate(), gone, deleted_log, flow_log_ci("fl-0aaaabbbbccccdddd")])
+        self.assertEqual(
+            account_verdicts(evaluate_periodic(RULE, aws)),
+            [(VPC, VPC_ID, "COMPLIANT", "flow log fl-0aaaabbbbccccdddd captures ALL traffic")],
+        )
+
     def test_malformed_function_vpc_config_is_ignored(self):
         broken = lambda_ci("broken", vpcConfig="subnet-0aa11bb22cc33dd44")
         self.assertEqual(account_verdicts(evaluate_periodic(RULE, reader([broken]))), [])

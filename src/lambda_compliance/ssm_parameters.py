@@ -23,6 +23,7 @@ from lambda_compliance.aws_reader import AwsReader
 
 PARAMETER_TYPE = "AWS::SSM::Parameter"
 SECURE_STRING = "SecureString"
+RESOURCE_ID_LIMIT = 768  # PutEvaluations rejects longer resource ids; parameter names reach 1,011
 
 SECRET_WORDS = frozenset(
     {
@@ -114,6 +115,11 @@ def secret_marker(name: str, extra_words: Iterable[str] = ()) -> str | None:
         if marker and not METADATA_WORDS.intersection(tokens[index + 1 :]):
             return marker
     return None
+
+
+def resource_id(name: str) -> str:
+    """The parameter's name as the evaluated resource id, cut to what PutEvaluations accepts."""
+    return name[:RESOURCE_ID_LIMIT]
 
 
 def parameters(aws: AwsReader) -> list[dict[str, Any]]:

@@ -183,7 +183,7 @@ def subnet_ci(subnet_id: str = SUBNETS[0], vpc_id: str = VPC_ID) -> dict[str, An
 
 
 def flow_log_ci(
-    flow_log_id: str = "fl-0123456789abcdef0", vpc_id: str = VPC_ID, **configuration: Any
+    flow_log_id: str = "fl-0123456789abcdef0", vpc_id: str = VPC_ID, *, status: str = "OK", **configuration: Any
 ) -> dict[str, Any]:
     conf: dict[str, Any] = {
         "flowLogId": flow_log_id,
@@ -200,7 +200,7 @@ def flow_log_ci(
     }
     conf.update(configuration)
     arn = f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc-flow-log/{flow_log_id}"
-    return config_item("AWS::EC2::FlowLog", flow_log_id, flow_log_id, arn, conf)
+    return config_item("AWS::EC2::FlowLog", flow_log_id, flow_log_id, arn, conf, status=status)
 
 
 def endpoint_ci(
@@ -377,7 +377,10 @@ class StubbedServices(StubbedApis):
 
 
 class RecorderInventory:
-    """AWS Config's inventory as a rule sees it inside Lambda, for a recorder that leaves some types out."""
+    """AWS Config's inventory as a rule sees it inside Lambda, for a recorder that leaves some types out.
+
+    Like Config's advanced query it may list resources whose last CI says they were deleted.
+    """
 
     def __init__(self, items: Sequence[Mapping[str, Any]], unrecorded: Sequence[str] = ()) -> None:
         self._items = [ConfigItem.of(ci) for ci in items]
@@ -386,7 +389,7 @@ class RecorderInventory:
     def resources(self, resource_type: str) -> list[ConfigItem]:
         if resource_type in self._unrecorded:
             return []
-        return [ci for ci in self._items if ci.resource_type == resource_type and not ci.is_deleted]
+        return [ci for ci in self._items if ci.resource_type == resource_type]
 
     def resource(
         self, resource_type: str, *, resource_id: str | None = None, resource_name: str | None = None

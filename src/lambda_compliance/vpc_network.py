@@ -62,6 +62,8 @@ def function_vpcs(aws: AwsReader) -> dict[str, list[str]]:
     """VPC id -> names of the functions attached to it (sorted), from the function CIs."""
     subnets_of: dict[str, list[str]] = {}
     for ci in aws.resources(FUNCTION_TYPE):
+        if ci.is_deleted:  # Config's advanced query still lists deleted resources
+            continue
         subnets = [s for s in ci.get("vpcConfig", "subnetIds", kind=list) or [] if isinstance(s, str) and s]
         if subnets:
             subnets_of[ci.resource_name] = subnets
@@ -97,7 +99,7 @@ def recorded(
     aws: AwsReader, resource_type: str, from_api: Callable[[AwsReader], Iterable[ConfigItem]]
 ) -> list[ConfigItem]:
     """CIs of a type Config records; inside Lambda an empty answer is confirmed with the service API."""
-    items = aws.resources(resource_type)
+    items = [ci for ci in aws.resources(resource_type) if not ci.is_deleted]
     if items or isinstance(aws.inventory, LocalInventory):
         return items
     return aws.memo(("service-api", resource_type), lambda: list(from_api(aws)))
