@@ -262,6 +262,17 @@ def _optional_builders() -> dict[str, list[Callable[[], dict[str, Any]]]]:
         found["AWS::ApiGatewayV2::DomainName"] = [lambda: apigw.v2_domain_ci("hooks.example.com", "TLS_1_0")]
     except (ImportError, AttributeError):
         pass
+    try:
+        from lambda_compliance import testing_data as data
+
+        found["AWS::DynamoDB::Table"] = [lambda: data.table_ci(key=data.key_arn()), lambda: data.table_ci("plain")]
+        found["AWS::KMS::Key"] = [data.kms_key_ci, lambda: data.kms_key_ci(data.AWS_KEY_ID, manager="AWS")]
+        found["AWS::SecretsManager::Secret"] = [lambda: data.secret_ci(**data.rotating(30), KMSKeyId=data.key_arn())]
+        found["AWS::EC2::Subnet"] = [data.subnet_ci]
+        found["AWS::EC2::FlowLog"] = [data.flow_log_ci]
+        found["AWS::EC2::VPCEndpoint"] = [lambda: data.endpoint_ci("s3"), lambda: data.endpoint_ci("lambda")]
+    except (ImportError, AttributeError):
+        pass
     return found
 
 
