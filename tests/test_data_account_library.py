@@ -227,6 +227,11 @@ def test_key_facts_aws_alias_needs_no_lookup():
     assert kms_keys.key_facts(reader(), f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ssm").label == "alias/aws/ssm"
 
 
+@pytest.mark.parametrize("reference", ["", "   ", "k" * 2049])
+def test_key_facts_of_impossible_references_are_not_found_without_a_call(reference):
+    assert not kms_keys.key_facts(reader(), reference).found
+
+
 def test_key_facts_describe_unrecorded_keys_once():
     kms = StubbedServices().add("kms", "describe_key", key_metadata(), {"KeyId": "alias/payments"})
     aws = kms.reader()

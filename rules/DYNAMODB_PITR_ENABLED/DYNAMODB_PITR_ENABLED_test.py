@@ -63,6 +63,16 @@ class PitrEnabledTest(unittest.TestCase):
             [("NON_COMPLIANT", "cannot evaluate: configuration item lacks a valid configuration.tableName")],
         )
 
+    def test_invalid_table_name_cannot_be_evaluated_and_calls_nothing(self):
+        for name in ("", "ab", "bad name!"):
+            with self.subTest(name=name):
+                table = table_ci(pitr=None)
+                table["configuration"]["tableName"] = name
+                self.assertEqual(
+                    verdicts(evaluate(RULE, table)),
+                    [("NON_COMPLIANT", "cannot evaluate: configuration item lacks a valid configuration.tableName")],
+                )
+
     def test_remediation_is_the_aws_runbook_on_the_table_name(self):
         remediation = RULE.spec.remediation
         self.assertEqual(

@@ -27,6 +27,7 @@ NOT_FOUND = ("NotFoundException",)
 AWS_ALIAS_PREFIX = "alias/aws/"
 CUSTOMER, AWS = "CUSTOMER", "AWS"
 SYMMETRIC = "SYMMETRIC_DEFAULT"
+MAX_KEY_REFERENCE = 2048  # KMS KeyId length limit
 PENDING_DELETION = frozenset({"PendingDeletion", "PendingReplicaDeletion"})
 
 _ARN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):(key|alias)/(.+)")
@@ -80,6 +81,8 @@ def facts_from_ci(ci: ConfigItem) -> KeyFacts:
 def key_facts(aws: AwsReader, reference: str) -> KeyFacts:
     """Facts about the key a resource names by key id, key ARN, alias name or alias ARN."""
     reference = reference.strip()
+    if not reference or len(reference) > MAX_KEY_REFERENCE:
+        return KeyFacts(reference[:80])  # no key can be named so: not found
     match = _ARN.fullmatch(reference)
     key_id: str | None = None
     alias: str | None = None
