@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
-from lambda_compliance import cloudtrail_events, kms_keys, rotation_schedule, ssm_parameters, vpc_network
+from lambda_compliance import cloudtrail_events, collectors, kms_keys, rotation_schedule, ssm_parameters, vpc_network
+from lambda_compliance.collectors import data_stores
 from lambda_compliance.config_fields import bean_keys, bean_name
 from lambda_compliance.testing import ACCOUNT, reader
-from lambda_compliance.testing_data import KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
+from lambda_compliance.testing_data import CREATED, KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
 
 
 @pytest.mark.parametrize(
@@ -254,3 +257,34 @@ def test_rotation_support(fields, reason):
         KEY_ID, KEY_ID, "CUSTOMER", "Enabled", fields.get("spec", "SYMMETRIC_DEFAULT"), fields.get("origin", "AWS_KMS")
     )
     assert kms_keys.rotation_unsupported(key) == reason
+
+
+def test_secret_schedule_expression_stubbed_because_moto_lacks_schedule_expression():
+    """moto's RotateSecret ignores RotationRules.ScheduleExpression; AWS lists it (and Duration)."""
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:payments/partner-Ab12Cd"
+    listed = {
+        "ARN": arn,
+        "Name": "payments/partner",
+        "KmsKeyId": "alias/payments-secrets",
+        "RotationEnabled": True,
+        "RotationLambdaARN": "arn:aws:lambda:us-east-1:123456789012:function:secrets-rotator",
+        "RotationRules": {"ScheduleExpression": "cron(0 3 1 */6 ? *)", "Duration": "3h"},
+        "LastRotatedDate": CREATED,
+        "Tags": [{"Key": "Owner", "Value": "payments"}],
+        "SecretVersionsToStages": {"a1b2c3d4-0000-4000-8000-000000000001": ["AWSCURRENT"]},
+    }
+    services = StubbedServices().add("secretsmanager", "list_secrets", {"SecretList": [listed]}, {})
+    with ThreadPoolExecutor(2) as pool:
+        ctx = collectors.CollectContext(services.reader(), ACCOUNT, "us-east-1", "2026-11-29T08:00:00.000Z", pool)
+        [ci] = data_stores.build_secrets(ctx)
+    assert ci["resourceId"] == arn and ci["resourceName"] == "payments/partner"
+    assert ci["configuration"] == {
+        "ARN": arn,
+        "Name": "payments/partner",
+        "KMSKeyId": "alias/payments-secrets",
+        "RotationEnabled": True,
+        "RotationLambdaARN": "arn:aws:lambda:us-east-1:123456789012:function:secrets-rotator",
+        "RotationRules": {"RotationDuration": "3h", "RotationScheduleExpression": "cron(0 3 1 */6 ? *)"},
+        "Deleted": False,
+    }
+    assert ci["tags"] == {"Owner": "payments"}

@@ -370,7 +370,7 @@ def inspector_account(standard: str = "ENABLED", code: str = "ENABLED", account:
 class StubbedServices(StubbedApis):
     """A client factory whose clients answer from queued, shape-checked responses (botocore Stubber)."""
 
-    SERVICES = ("kms", "dynamodb", "ssm", "cloudtrail", "guardduty", "inspector2", "ec2")
+    SERVICES = ("kms", "dynamodb", "secretsmanager", "ssm", "cloudtrail", "guardduty", "inspector2", "ec2")
 
     def reader(self, inventory: list[dict[str, Any]] | None = None) -> AwsReader:
         return reader(inventory, factory=self)
