@@ -4,6 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RDK_VENV := $(VENV)/rdk
+RDK_STAMP := $(RDK_VENV)/.installed
 
 # Try interpreters by running them: a pyenv shim may exist yet fail to start.
 PYTHON_BOOT := $(shell for c in "python3.12" "env PYENV_VERSION=3.12.1 python3.12" "python3"; do \
@@ -32,7 +34,7 @@ lint: $(STAMP)
 	@files=$$(find templates conformance-packs -maxdepth 1 -name '*.yaml' 2>/dev/null | sort); \
 	if [ -n "$$files" ]; then $(VENV)/bin/cfn-lint $$files && echo "cfn-lint: $$(echo $$files | wc -w) templates clean"; fi
 
-unit: $(STAMP)
+unit: $(STAMP) $(RDK_STAMP)
 	@$(PY) -m pytest -n 2
 
 test: browser-deps lint unit
@@ -41,6 +43,17 @@ test: browser-deps lint unit
 .PHONY: browser-deps
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# rdk (AWS Config Rule Development Kit) in its own virtualenv: tests/test_rdk.py runs `rdk test-local --all`
+# and lints `rdk create-rule-template`; `make rdk` does the same and prints "Ran N tests" per rule.
+$(RDK_STAMP): pyproject.toml $(STAMP)
+	@test -x $(RDK_VENV)/bin/python || $(PY) -m venv $(RDK_VENV)
+	@$(RDK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check rdk==1.0.0 moto -e .
+	@touch $(RDK_STAMP)
+
+.PHONY: rdk
+rdk: $(RDK_STAMP)
+	@$(PY) -m lambda_compliance.packaging.rdk --rdk $(RDK_VENV)/bin/rdk --cfn-lint $(VENV)/bin/cfn-lint
 
 packs: $(STAMP)
 	@$(VENV)/bin/lambda-compliance packs build --no-config
