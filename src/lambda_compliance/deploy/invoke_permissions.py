@@ -9,9 +9,9 @@ cross-account Config rules does (``add-permission --principal config.amazonaws.c
 function, ``Sid`` ``config-<account>``, and removes those of accounts that left. CloudFormation
 keeps the central account's own statement.
 
-Limits, checked before any change: a function policy holds at most 20 KB, about 80 such
-statements; larger organizations need a second central deployment (another region or account)
-for the remaining accounts, or the functions deployed per account.
+Limits, checked before any change: a function policy holds at most 20 KB, 63 such statements for
+the longest rule function name; larger organizations deploy the rule stack into every account
+instead (see docs/deploy.md, "More than 60 accounts").
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def _current(aws: Aws, function: str) -> list[dict[str, object]]:
 def sync(aws: Aws, function_arns: Sequence[str], accounts: Iterable[str], central_account: str) -> SyncResult:
     """Make each function's ``config-<account>`` statements exactly ``accounts`` (minus the central one)."""
     wanted = sorted({a for a in accounts if a != central_account})
-    for arn in function_arns[:1]:
-        limit = max_accounts(arn)
+    if function_arns:
+        limit = max_accounts(max(function_arns, key=len))  # the longest ARN fills its policy first
         if len(wanted) > limit:
             raise DeployError(
                 f"{len(wanted)} member accounts exceed what one Lambda function policy holds ({limit}); "

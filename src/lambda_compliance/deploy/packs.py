@@ -24,6 +24,7 @@ INLINE_LIMIT = 51_200
 S3_LIMIT = 300 * 1024
 RULE_ACCOUNT = "RuleAccountId"
 EXECUTION_ROLE = "ExecutionRoleName"
+REMEDIATION_ROLE_PREFIX = "RemediationRoleNamePrefix"
 CONFORMS_PREFIX = "awsconfigconforms"
 
 

@@ -231,18 +231,18 @@ class Deployment:
                 how = "inline" if pack.size <= pack_mod.INLINE_LIMIT else f"from s3://{self.o.bucket}"
                 lines.append(f"conformance pack {pack.config_name} ({pack.path}, {_kb(pack.size)}, {how})")
         known = ", ".join(f"{k}={v}" for k, v in sorted(self._known_pack_parameters().items()))
-        lines.append(f"deployment parameters: {known or 'none (the packs defaults: functions in this account)'}")
+        lines.append(f"deployment parameters: {known or 'none (the packs' defaults: the functions of this account)'}")
         title = "Put the organization conformance packs" if self.o.org else "Put the conformance packs"
         return Step(title, lines, self._put_packs)
 
     def _known_pack_parameters(self) -> dict[str, str]:
-        if not self.o.org:
-            return dict(self.o.pack_parameters)
-        return {
-            pack_mod.RULE_ACCOUNT: self.ctx.account,
-            pack_mod.EXECUTION_ROLE: self.o.execution_role_name,
-            **self.o.pack_parameters,
-        }
+        known: dict[str, str] = {}
+        if self.o.org:
+            known = {pack_mod.RULE_ACCOUNT: self.ctx.account, pack_mod.EXECUTION_ROLE: self.o.execution_role_name}
+        prefix = self.o.remediation_parameters.get("RoleNamePrefix")
+        if prefix:  # the remediation stack's role name, which the packs' remediations run as
+            known[pack_mod.REMEDIATION_ROLE_PREFIX] = prefix
+        return {**known, **self.o.pack_parameters}
 
     def print_plan(self, out: TextIO) -> None:
         mode = "organization" if self.o.org else "single account"
