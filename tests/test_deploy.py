@@ -551,3 +551,34 @@ def test_org_deploy_outside_an_organization_is_one_line(moto, built) -> None:
     with pytest.raises(DeployError) as caught:
         deployment.run(_Lines())
     assert str(caught.value) == f"account {ACCOUNT} is not in an AWS Organization: deploy without --org"
+
+
+# the committed packs and the rule stack agree ---------------------------------------------------
+
+
+def test_committed_packs_point_at_the_rule_stack_functions_and_need_no_extra_parameter() -> None:
+    import yaml
+
+    from lambda_compliance.commands.package import repository_root
+    from lambda_compliance.deploy import packs
+
+    folder = repository_root() / "conformance-packs"
+    available = packs.available(folder)
+    if not available:
+        pytest.skip("no generated conformance packs")
+    functions = {naming.function_name(name) for name in catalog.rule_names()}
+    for pack in packs.choose(folder, list(available)):
+        declared = pack.declared()
+        assert declared["RuleFunctionPrefix"] == naming.FUNCTION_PREFIX, pack.name
+        pack.inputs({}, {})  # single account: every parameter has a default
+        org = pack.inputs({"RuleAccountId": ACCOUNT, "ExecutionRoleName": naming.MEMBER_ROLE_NAME}, {})
+        assert {p["ParameterName"] for p in org} == {"RuleAccountId", "ExecutionRoleName"}
+        template = yaml.load(pack.body, Loader=packs._Loader)
+        for resource in template["Resources"].values():
+            if resource["Type"] != "AWS::Config::ConfigRule":
+                continue
+            source = resource["Properties"]["Source"]
+            arn = source["SourceIdentifier"][0] if isinstance(source["SourceIdentifier"], list) else ""
+            function = naming.FUNCTION_PREFIX + arn.rsplit("${RuleFunctionPrefix}", 1)[-1]
+            assert function in functions, (pack.name, resource["Properties"]["ConfigRuleName"])
+            assert function == naming.function_name(resource["Properties"]["ConfigRuleName"])

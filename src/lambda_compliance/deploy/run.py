@@ -231,7 +231,8 @@ class Deployment:
                 how = "inline" if pack.size <= pack_mod.INLINE_LIMIT else f"from s3://{self.o.bucket}"
                 lines.append(f"conformance pack {pack.config_name} ({pack.path}, {_kb(pack.size)}, {how})")
         known = ", ".join(f"{k}={v}" for k, v in sorted(self._known_pack_parameters().items()))
-        lines.append(f"deployment parameters: {known or 'none (the packs' defaults: the functions of this account)'}")
+        fallback = "none (the packs' defaults: the functions of this account)"
+        lines.append(f"deployment parameters: {known or fallback}")
         title = "Put the organization conformance packs" if self.o.org else "Put the conformance packs"
         return Step(title, lines, self._put_packs)
 
