@@ -499,6 +499,8 @@ def test_org_deploy_against_moto(moto, built, packs_dir, organization) -> None:
     stack = cfn.describe_stacks(StackName=naming.RULE_STACK)["Stacks"][0]
     params = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
     assert params["ExecutionRoleName"] == naming.MEMBER_ROLE_NAME and params["OrganizationId"] == org_id
+    for account in (ACCOUNT, *members):  # moto echoes a CommaDelimitedList value as a Python list
+        assert f"arn:aws:iam::{account}:role/{naming.MEMBER_ROLE_NAME}" in params["MemberRoleArns"]
     fn = our_functions(moto)[naming.function_name("LAMBDA_TRACING_ENABLED")]
     assert fn["Environment"]["Variables"]["LAMBDA_COMPLIANCE_EXECUTION_ROLE_NAME"] == naming.MEMBER_ROLE_NAME
 

@@ -73,10 +73,22 @@ def _repair_moto_key_policies(moto: Any) -> None:
         kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(policy))
 
 
-def test_rule_stack_passes_its_own_rules(moto, run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+# The organization shape of the stack (roles that only assume the member role), deployed alone.
+MEMBER_ROLES = ",".join(f"arn:aws:iam::{a}:role/{naming.MEMBER_ROLE_NAME}" for a in ("123456789012", "210987654321"))
+ORGANIZATION = (
+    *("--parameter", f"ExecutionRoleName={naming.MEMBER_ROLE_NAME}"),
+    *("--parameter", "OrganizationId=o-a1b2c3d4e5"),
+    *("--parameter", f"MemberRoleArns={MEMBER_ROLES}"),
+)
+
+
+@pytest.mark.parametrize("mode", [(), ORGANIZATION], ids=["single-account", "organization"])
+def test_rule_stack_passes_its_own_rules(
+    mode: tuple[str, ...], moto, run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     _ready(moto)
-    argv = ["deploy", "--bucket", BUCKET, "--endpoint-url", moto.endpoint_url, "--region", REGION]
-    assert main([*argv, "--tag", "Owner=security", "--tag", "Environment=production"]) == 0
+    argv = ["deploy", "--bucket", BUCKET, "--endpoint-url", moto.endpoint_url, "--region", REGION, *mode]
+    assert main([*argv, "--no-remediation", "--tag", "Owner=security", "--tag", "Environment=production"]) == 0
     _repair_moto_key_policies(moto)
 
     monkeypatch.chdir(tmp_path)  # the rules' own defaults, not a configuration file of the checkout

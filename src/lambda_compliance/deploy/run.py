@@ -29,6 +29,7 @@ from lambda_compliance.packaging import naming
 from lambda_compliance.packaging.build import Build
 
 UNRESERVED_MINIMUM = 100  # Lambda keeps at least this many executions unreserved
+PARAMETER_LIMIT = 4096  # CloudFormation parameter value
 # What a local AWS answers for an API it lacks (moto has no Lambda GetAccountSettings).
 UNSUPPORTED = {"404", "NotImplemented", "UnknownOperationException", "InvalidAction"}
 REMEDIATION_TEMPLATE = "remediation.yaml"
@@ -138,8 +139,23 @@ class Deployment:
         if self.o.org:
             values["ExecutionRoleName"] = self.o.execution_role_name
             values["OrganizationId"] = self.ctx.organization_id or "<organization id>"
+            values["MemberRoleArns"] = self._member_role_arns()
         values.update(self.o.stack_parameters)
         return values
+
+    def _member_role_arns(self) -> str:
+        if not self.ctx.accounts:
+            return "<the member role of every account>"
+        arns = ",".join(
+            f"arn:{self.ctx.partition}:iam::{account}:role/{self.o.execution_role_name}"
+            for account in sorted(self.ctx.accounts)
+        )
+        if len(arns) > PARAMETER_LIMIT:
+            raise DeployError(
+                f"the member role ARNs of {len(self.ctx.accounts)} accounts exceed CloudFormation's "
+                f"{PARAMETER_LIMIT}-character parameter (MemberRoleArns): see docs/deploy.md, 'More than 60 accounts'"
+            )
+        return arns
 
     def _check_step(self) -> Step:
         lines = [

@@ -4,9 +4,10 @@ One template serves both deployments; ``ExecutionRoleName`` chooses:
 
 - empty (single account): each function's role holds ``config:PutEvaluations`` plus exactly the
   reads its rule declares, and the function tells rdklib not to assume any role;
-- set (organization): each role holds only ``sts:AssumeRole`` on that role name in other accounts
-  (of ``OrganizationId`` when given, through ``aws:ResourceOrgID``); the reads live in the
-  member-account role (``member_role.py``).
+- set (organization): each role holds only ``sts:AssumeRole`` on the member roles: the ARNs of
+  ``MemberRoleArns`` (one per account; ``deploy --org`` fills it from Organizations), else that
+  role name in any account; of ``OrganizationId`` when given (``aws:ResourceOrgID``). The reads
+  live in the member-account role (``member_role.py``).
 
 The function is the rule's own code (its folder, as rdk packs it) with the shared layer; the
 handler is ``lambda_compliance.lambda_entry.handler``, which supplies those rdklib defaults.
@@ -75,6 +76,12 @@ def _parameters() -> dict[str, Any]:
             "Description": "Organization mode: only assume member roles in this organization (aws:ResourceOrgID)",
             "AllowedPattern": r"^(o-[a-z0-9]{10,32})?$",
         },
+        "MemberRoleArns": {
+            "Type": "CommaDelimitedList",
+            "Default": "",
+            "Description": "Organization mode: the member roles, one ARN per account (deploy --org fills it); "
+            "empty: the role name in any account (of OrganizationId)",
+        },
         "ReservedConcurrency": {
             "Type": "Number",
             "Default": 5,
@@ -128,6 +135,7 @@ def _conditions() -> dict[str, Any]:
         "IsOrganization": not_(equals(ref("ExecutionRoleName"), "")),
         "IsSingleAccount": equals(ref("ExecutionRoleName"), ""),
         "HasOrganizationId": not_(equals(ref("OrganizationId"), "")),
+        "HasMemberRoleArns": not_(equals({"Fn::Join": ["", ref("MemberRoleArns")]}, "")),
         "RestrictToOrganization": and_({"Condition": "IsOrganization"}, {"Condition": "HasOrganizationId"}),
         "CreateKey": equals(ref("KmsKeyArn"), ""),
         "CreateBoundary": equals(ref("PermissionsBoundaryArn"), ""),
@@ -144,7 +152,11 @@ def _assume_member_role() -> dict[str, Any]:
         "Sid": "AssumeMemberRole",
         "Effect": "Allow",
         "Action": "sts:AssumeRole",
-        "Resource": sub("arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}"),
+        "Resource": if_(
+            "HasMemberRoleArns",
+            ref("MemberRoleArns"),
+            sub("arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}"),
+        ),
         "Condition": if_(
             "RestrictToOrganization", {"StringEquals": {"aws:ResourceOrgID": ref("OrganizationId")}}, NO_VALUE
         ),
