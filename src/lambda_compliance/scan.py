@@ -68,6 +68,9 @@ def scan_account(
             progress=sink,
         )
         items = collectors.collect(ctx, inventory_types(rules))
+    if ctx.built and set(ctx.built) <= set(ctx.failures):
+        # Nothing could be collected at all (region not enabled, no access): the target failed, say it once.
+        raise next(iter(ctx.failures.values()))
     factory.reader.inventory = LocalInventory(items)
     # A rule whose resources could not be collected reports that error; every other rule still runs.
     blocked = {r: sorted(ctx.failures.keys() & set(r.spec.inventory_types)) for r in rules}
