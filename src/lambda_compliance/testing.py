@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -192,3 +192,36 @@ def permission(
     if condition:
         statement["Condition"] = dict(condition)
     return statement
+
+
+def config_item(
+    resource_type: str,
+    resource_id: str,
+    name: str,
+    arn: str | None,
+    configuration: dict[str, Any],
+    *,
+    supplementary: Mapping[str, Any] | None = None,
+    relationships: Sequence[Mapping[str, Any]] = (),
+    tags: Mapping[str, str] | None = None,
+    status: str = "OK",
+) -> dict[str, Any]:
+    return {
+        "version": "1.3",
+        "accountId": ACCOUNT,
+        "configurationItemCaptureTime": CAPTURE_TIME,
+        "configurationItemStatus": status,
+        "configurationStateId": "1764403200000",
+        "configurationItemMD5Hash": "",
+        "arn": arn,
+        "resourceType": resource_type,
+        "resourceId": resource_id,
+        "resourceName": name,
+        "awsRegion": REGION,
+        "availabilityZone": "Not Applicable",
+        "resourceCreationTime": "2026-10-01T09:00:00.000Z",
+        "tags": dict(tags or {}),
+        "relationships": [dict(r) for r in relationships],
+        "configuration": configuration,
+        "supplementaryConfiguration": dict(supplementary or {}),
+    }

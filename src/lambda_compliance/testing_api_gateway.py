@@ -27,7 +27,7 @@ from lambda_compliance.api_gateway import (
     domain_arn,
     stage_arn,
 )
-from lambda_compliance.testing import ACCOUNT, CAPTURE_TIME, REGION
+from lambda_compliance.testing import ACCOUNT, REGION, config_item
 
 REST_API_ID = "a1b2c3d4e5"
 HTTP_API_ID = "h7t8p9q0r1"
@@ -47,25 +47,9 @@ def _ci(
     tags: Mapping[str, str] | None = None,
     status: str = "OK",
 ) -> dict[str, Any]:
-    return {
-        "version": "1.3",
-        "accountId": ACCOUNT,
-        "configurationItemCaptureTime": CAPTURE_TIME,
-        "configurationItemStatus": status,
-        "configurationStateId": "1764403200000",
-        "configurationItemMD5Hash": "",
-        "arn": arn,
-        "resourceType": resource_type,
-        "resourceId": resource_id,
-        "resourceName": name,
-        "awsRegion": REGION,
-        "availabilityZone": "Not Applicable",
-        "resourceCreationTime": "2026-10-01T09:00:00.000Z",
-        "tags": dict(tags or {}),
-        "relationships": [dict(r) for r in relationships],
-        "configuration": configuration,
-        "supplementaryConfiguration": {},
-    }
+    return config_item(
+        resource_type, resource_id, name, arn, configuration, relationships=relationships, tags=tags, status=status
+    )
 
 
 def method_settings(**settings: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from rdklib import Evaluation
 
 from lambda_compliance.aws_reader import AwsReader
 from lambda_compliance.ci import ConfigItem
-from lambda_compliance.testing import ACCOUNT, CAPTURE_TIME, REGION, reader
+from lambda_compliance.testing import ACCOUNT, REGION, config_item, reader
 from lambda_compliance.testing_api_gateway import StubbedApis
 
 KEY_ID = "0d3c4b5a-6978-4e1f-9a2b-3c4d5e6f7a8b"
@@ -31,39 +31,6 @@ CREATED = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
 
 def key_arn(key_id: str = KEY_ID, account: str = ACCOUNT) -> str:
     return f"arn:aws:kms:{REGION}:{account}:key/{key_id}"
-
-
-def config_item(
-    resource_type: str,
-    resource_id: str,
-    name: str,
-    arn: str | None,
-    configuration: dict[str, Any],
-    *,
-    supplementary: Mapping[str, Any] | None = None,
-    relationships: Sequence[Mapping[str, Any]] = (),
-    tags: Mapping[str, str] | None = None,
-    status: str = "OK",
-) -> dict[str, Any]:
-    return {
-        "version": "1.3",
-        "accountId": ACCOUNT,
-        "configurationItemCaptureTime": CAPTURE_TIME,
-        "configurationItemStatus": status,
-        "configurationStateId": "1764403200000",
-        "configurationItemMD5Hash": "",
-        "arn": arn,
-        "resourceType": resource_type,
-        "resourceId": resource_id,
-        "resourceName": name,
-        "awsRegion": REGION,
-        "availabilityZone": "Not Applicable",
-        "resourceCreationTime": "2026-10-01T09:00:00.000Z",
-        "tags": dict(tags or {}),
-        "relationships": [dict(r) for r in relationships],
-        "configuration": configuration,
-        "supplementaryConfiguration": dict(supplementary or {}),
-    }
 
 
 def table_ci(
