@@ -66,7 +66,7 @@ def _first_valid(param: Param) -> str:
 
 
 def _declared() -> list[tuple[str, Param]]:
-    return [(rule.rule_name(), p) for rule in catalog.all_rules() for p in rule.spec.parameters]
+    return [(rule.rule_name(), p) for rule in rs.loadable_rules() for p in rule.spec.parameters]
 
 
 def _cases() -> list[Any]:
@@ -94,7 +94,7 @@ def test_bad_value_is_rejected_naming_the_parameter(name, parameter, value):
 
 def _pairs() -> list[tuple[str, Param, Param]]:
     found = []
-    for rule in catalog.all_rules():
+    for rule in rs.loadable_rules():
         by_name = {p.name: p for p in rule.spec.parameters if p.kind == "int"}
         for low_name, low in by_name.items():
             if low_name.startswith("min"):

@@ -26,7 +26,7 @@ from lambda_compliance.cli import main
 
 
 def _types() -> tuple[str, ...]:
-    return tuple(sorted({t for rule in catalog.all_rules() for t in rule.spec.resource_types}))
+    return tuple(sorted({t for rule in rs.loadable_rules() for t in rule.spec.resource_types}))
 
 
 def _evaluable(item: Any) -> ConfigItem | None:

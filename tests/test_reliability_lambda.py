@@ -33,7 +33,7 @@ DELETED = ("ResourceDeleted", "ResourceDeletedNotRecorded")
 
 
 def _change_rules() -> list[str]:
-    return [name for name in catalog.rule_names() if not catalog.load_rule(name).spec.periodic]
+    return [rule.rule_name() for rule in rs.loadable_rules() if not rule.spec.periodic]
 
 
 def _handler(rule_class):
