@@ -233,7 +233,9 @@ def _select_row(index: int) -> str:
     return json.dumps(row)
 
 
-def test_periodic_results_are_put_in_batches_of_100_stubbed_because_moto_lacks_get_compliance_details_by_config_rule():
+def test_periodic_results_are_put_in_batches_of_100_stubbed_because_moto_lacks_get_compliance_details_by_config_rule(
+    lambda_env,
+):
     rule_class = catalog.load_rule("LAMBDA_ROLE_NOT_SHARED")
     rows = [_select_row(i) for i in range(150)]  # 75 roles, each shared by two functions
     client, stubber = _stubbed_config()

@@ -15,9 +15,11 @@ PutEvaluations).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 import reliability_support as rs
@@ -91,7 +93,9 @@ def test_rule_never_raises_on_malformed_cis(name, moto_reader_clients):
         evaluations = _run(rule_class, clients, ci, related_items, periodic=periodic)
         assert rs.problems(evaluations, periodic=periodic, ci=ci) == []
 
-    check()
+    # clients come from the reader's factory (moto); any other client would go to moto as well, never AWS
+    with mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": clients.endpoint_url}):
+        check()
 
 
 @pytest.mark.parametrize(
