@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
@@ -26,7 +27,7 @@ import reliability_support as rs
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
-from lambda_compliance import catalog
+from lambda_compliance import catalog, testing_roles
 from lambda_compliance.ci import ConfigItem
 from lambda_compliance.testing import lambda_ci
 
@@ -41,15 +42,51 @@ def _bad_function_name(ci) -> bool:
     return isinstance(name, str) and not _FUNCTION_NAME.fullmatch(name)
 
 
-# Known crashes: rule -> (what triggers it, the minimal CI). Each minimal CI is pinned below as a
-# strict xfail (it turns into a failure the day the rule is fixed, so the entry gets removed), and
-# the property test steers around that one trigger so it keeps checking everything else.
-NAMELESS = "configuration.functionName is an empty or invalid name"
-KNOWN_CRASHES: dict[str, tuple[str, Callable[[Any], bool], dict[str, Any]]] = {
-    # function_ci.function_name() accepts "" (ci.require only rejects None) and any string, and the rule
-    # passes it to the Lambda API: ParamValidationError for "", ValidationException (moto: 404) otherwise.
-    "LAMBDA_FAILURE_DESTINATION_CONFIGURED": (NAMELESS, _bad_function_name, lambda_ci("orders-api", functionName="")),
-    "LAMBDA_CODE_SIGNING_ENFORCED": (NAMELESS, _bad_function_name, lambda_ci("orders-api", functionName="")),
+def _policy_not_an_object(inventory) -> bool:
+    return any(
+        isinstance(item, dict)
+        and ConfigItem.of(item).resource_type == "AWS::IAM::Policy"
+        and not isinstance(ConfigItem.of(item).configuration, dict)
+        for item in inventory
+    )
+
+
+@dataclass(frozen=True)
+class KnownCrash:
+    trigger: str  # what in the input makes the rule raise
+    steer: Callable[[Any, list[Any]], bool]  # (CI, inventory) -> True when the input has that trigger
+    ci: dict[str, Any]  # the minimal failing CI
+    inventory: tuple[dict[str, Any], ...] = ()
+
+
+NAMELESS = KnownCrash(
+    "configuration.functionName is an empty or invalid function name",
+    lambda ci, inventory: _bad_function_name(ci),
+    lambda_ci("orders-api", functionName=""),
+)
+_ROLE = "arn:aws:iam::123456789012:role/orders-api-role"
+POLICY_ENUM = KnownCrash(
+    "an attached customer managed policy's AWS::IAM::Policy CI has configuration {'value': null}",
+    lambda ci, inventory: _policy_not_an_object(inventory),
+    lambda_ci("orders-api", role=_ROLE),
+    (
+        testing_roles.role_ci("orders-api-role", managed=(testing_roles.policy_arn("shared"),)),
+        {**testing_roles.policy_ci("shared", rs.POLICY), "configuration": {"value": None}},
+    ),
+)
+# Known crashes, by rule. Each minimal case is pinned below as a strict xfail (it turns into a failure
+# the day the bug is fixed, so the entry gets removed), and the property test steers around that one
+# trigger so it keeps checking everything else of the rule.
+KNOWN_CRASHES: dict[str, list[KnownCrash]] = {
+    # function_ci.function_name() accepts "" (ci.require only rejects None) and any other string, and the
+    # rule passes it to the Lambda API: ParamValidationError for "", ValidationException (moto: 404) otherwise.
+    "LAMBDA_FAILURE_DESTINATION_CONFIGURED": [NAMELESS],
+    "LAMBDA_CODE_SIGNING_ENFORCED": [NAMELESS],
+    # ci.normalise_ci unwraps a configuration of {"value": x} to x itself (not a dict), and
+    # role_data._policy_document reads ci.configuration.get(...): AttributeError.
+    "LAMBDA_ROLE_NO_ADMIN_ACCESS": [POLICY_ENUM],
+    "LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION": [POLICY_ENUM],
+    "LAMBDA_ROLE_NO_WILDCARD_RESOURCES": [POLICY_ENUM],
 }
 
 
@@ -80,13 +117,13 @@ def test_rule_never_raises_on_malformed_cis(name, moto_reader_clients):
             st.booleans(),
         )
 
-    steer = KNOWN_CRASHES[name][1] if name in KNOWN_CRASHES else None
+    known = KNOWN_CRASHES.get(name, [])
 
     @settings(rs.PROFILE)
     @given(case=cases)
     def check(case):
         ci, related_items, _ = case
-        assume(steer is None or not steer(ci))
+        assume(not any(crash.steer(ci, related_items) for crash in known))
         note(f"CI: {str(ci)[:2000]}")
         note(f"inventory: {str(related_items)[:2000]}")
         evaluations = _run(rule_class, clients, ci, related_items, periodic=periodic)
@@ -98,16 +135,23 @@ def test_rule_never_raises_on_malformed_cis(name, moto_reader_clients):
 
 
 @pytest.mark.parametrize(
-    "name",
+    ("name", "index"),
     [
-        pytest.param(name, marks=pytest.mark.xfail(reason=f"{name} crashes when {trigger}", strict=True))
-        for name, (trigger, _, _) in KNOWN_CRASHES.items()
+        pytest.param(
+            name,
+            index,
+            marks=pytest.mark.xfail(reason=f"{name} crashes when {crash.trigger}", strict=True),
+            id=f"{name}-{index}",
+        )
+        for name, crashes in KNOWN_CRASHES.items()
+        for index, crash in enumerate(crashes)
     ],
 )
 @pytest.mark.parametrize("fmt", ["snapshot", "api"])
-def test_known_crash_minimal_ci(name, fmt, moto_reader_clients):
+def test_known_crash_minimal_ci(name, index, fmt, moto_reader_clients):
     rule_class = catalog.load_rule(name)
-    ci = KNOWN_CRASHES[name][2]
-    ci = rs.snapshot_format(ci) if fmt == "snapshot" else rs.api_format(ci)
-    evaluations = _run(rule_class, moto_reader_clients, ci, [], periodic=False)
+    crash = KNOWN_CRASHES[name][index]
+    render = rs.snapshot_format if fmt == "snapshot" else rs.api_format
+    ci, inventory = render(crash.ci), [render(item) for item in crash.inventory]
+    evaluations = _run(rule_class, moto_reader_clients, ci, inventory, periodic=False)
     assert rs.problems(evaluations, periodic=False, ci=ci) == []
