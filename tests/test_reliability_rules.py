@@ -24,7 +24,7 @@ from unittest import mock
 
 import pytest
 import reliability_support as rs
-from hypothesis import assume, given, note, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from lambda_compliance import catalog, testing_roles
@@ -74,16 +74,13 @@ POLICY_ENUM = KnownCrash(
         {**testing_roles.policy_ci("shared", rs.POLICY), "configuration": {"value": None}},
     ),
 )
-# Known crashes, by rule. Each minimal case is pinned below as a strict xfail (it turns into a failure
-# the day the bug is fixed, so the entry gets removed), and the property test steers around that one
-# trigger so it keeps checking everything else of the rule.
-KNOWN_CRASHES: dict[str, list[KnownCrash]] = {
-    # function_ci.function_name() accepts "" (ci.require only rejects None) and any other string, and the
-    # rule passes it to the Lambda API: ParamValidationError for "", ValidationException (moto: 404) otherwise.
+# Crashes this property test found, by rule, now fixed: each minimal case stays as a regression test.
+FIXED_CRASHES: dict[str, list[KnownCrash]] = {
+    # function_ci.function_name() accepted "" and any other string and the rule passed it to the Lambda API;
+    # it now rejects an invalid name as a malformed CI.
     "LAMBDA_FAILURE_DESTINATION_CONFIGURED": [NAMELESS],
     "LAMBDA_CODE_SIGNING_ENFORCED": [NAMELESS],
-    # ci.normalise_ci unwraps a configuration of {"value": x} to x itself (not a dict), and
-    # role_data._policy_document reads ci.configuration.get(...): AttributeError.
+    # ci.normalise_ci unwrapped a configuration of {"value": null} to None; it now keeps an object.
     "LAMBDA_ROLE_NO_ADMIN_ACCESS": [POLICY_ENUM],
     "LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION": [POLICY_ENUM],
     "LAMBDA_ROLE_NO_WILDCARD_RESOURCES": [POLICY_ENUM],
@@ -117,13 +114,10 @@ def test_rule_never_raises_on_malformed_cis(name, moto_reader_clients):
             st.booleans(),
         )
 
-    known = KNOWN_CRASHES.get(name, [])
-
     @settings(rs.PROFILE)
     @given(case=cases)
     def check(case):
         ci, related_items, _ = case
-        assume(not any(crash.steer(ci, related_items) for crash in known))
         note(f"CI: {str(ci)[:2000]}")
         note(f"inventory: {str(related_items)[:2000]}")
         evaluations = _run(rule_class, clients, ci, related_items, periodic=periodic)
@@ -137,20 +131,15 @@ def test_rule_never_raises_on_malformed_cis(name, moto_reader_clients):
 @pytest.mark.parametrize(
     ("name", "index"),
     [
-        pytest.param(
-            name,
-            index,
-            marks=pytest.mark.xfail(reason=f"{name} crashes when {crash.trigger}", strict=True),
-            id=f"{name}-{index}",
-        )
-        for name, crashes in KNOWN_CRASHES.items()
+        pytest.param(name, index, id=f"{name}-{index}")
+        for name, crashes in FIXED_CRASHES.items()
         for index, crash in enumerate(crashes)
     ],
 )
 @pytest.mark.parametrize("fmt", ["snapshot", "api"])
-def test_known_crash_minimal_ci(name, index, fmt, moto_reader_clients):
+def test_former_crash_minimal_ci(name, index, fmt, moto_reader_clients):
     rule_class = catalog.load_rule(name)
-    crash = KNOWN_CRASHES[name][index]
+    crash = FIXED_CRASHES[name][index]
     render = rs.snapshot_format if fmt == "snapshot" else rs.api_format
     ci, inventory = render(crash.ci), [render(item) for item in crash.inventory]
     evaluations = _run(rule_class, moto_reader_clients, ci, inventory, periodic=False)

@@ -109,7 +109,9 @@ def normalise_ci(raw: Mapping[str, Any] | None) -> dict[str, Any]:
         ci["configurationStateMd5Hash"] = ci.pop("configurationItemMD5Hash")
 
     configuration = _maybe_json(ci.get("configuration"))
-    ci["configuration"] = _unwrap(configuration) if isinstance(configuration, dict) else {}
+    configuration = _unwrap(configuration) if isinstance(configuration, dict) else None
+    # {"value": null} unwraps to None: a configuration is always an object for the rules.
+    ci["configuration"] = configuration if isinstance(configuration, dict) else {}
 
     supplementary = _maybe_json(ci.get("supplementaryConfiguration"))
     if isinstance(supplementary, dict):

@@ -8,6 +8,7 @@ on, from the reader's Config inventory.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,9 +19,15 @@ FUNCTION = "AWS::Lambda::Function"
 MIB = 1024 * 1024
 
 
+_FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def function_name(ci: ConfigItem) -> str:
-    """The function's name; a CI without one cannot be judged (its configuration did not decode)."""
-    return ci.require("functionName", kind=str)
+    """The function's name; a CI without a valid one cannot be judged (and must not reach the Lambda API)."""
+    name = ci.require("functionName", kind=str)
+    if not _FUNCTION_NAME.fullmatch(name):
+        raise MalformedConfigurationItem("configuration item has no valid configuration.functionName")
+    return name
 
 
 def is_image(ci: ConfigItem) -> bool:
