@@ -184,11 +184,6 @@ def _patterned() -> list[tuple[str, Param]]:
     return [(n, p) for n, p in _declared() if p.kind in ("str", "list") and "line\nbreak" in _outside_pattern(p)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="params.Param._check_pattern echoes the rejected value verbatim: a value with a line break "
-    "turns the CLI's one-line error into two lines (shown value should be escaped, e.g. with repr)",
-)
 def test_cli_error_stays_one_line_for_a_value_with_a_line_break(snapshot):
     name, param = _patterned()[0]
     value = "line\nbreak" if param.kind == "str" else f"{_first_valid(param)},line\nbreak"

@@ -108,12 +108,6 @@ def test_no_report_format_stream_or_log_record_carries_a_secret(leaky, run_cli, 
     assert set(names) <= flagged
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="botocore's DEBUG wire trace (botocore.parsers 'Response body', botocore.endpoint request dicts) "
-    "prints GetFunction/GetFunctionConfiguration bodies, environment values included; neither the CLI nor the "
-    "Lambda handler quiets those loggers, so DEBUG logging of botocore leaks them",
-)
 def test_botocore_wire_trace_is_quiet(leaky, run_cli, caplog, tmp_path):
     estate, _ = leaky
     caplog.set_level(logging.DEBUG)

@@ -135,6 +135,8 @@ class Param:
     def _check_pattern(self, value: str) -> None:
         if self.pattern and not re.fullmatch(self.pattern, value):
             shown = value if len(value) <= 60 else value[:57] + "..."
+            # Escaped so a line break in a value cannot split the one-line error.
+            shown = shown.encode("unicode_escape").decode("ascii")
             raise self._error(f"has an invalid value '{shown}'")
 
     def _error(self, problem: str) -> InvalidParametersError:
