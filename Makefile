@@ -56,8 +56,7 @@ rdk: $(RDK_STAMP)
 	@$(PY) -m lambda_compliance.packaging.rdk --rdk $(RDK_VENV)/bin/rdk --cfn-lint $(VENV)/bin/cfn-lint
 
 packs: $(STAMP)
-	@$(VENV)/bin/lambda-compliance packs build --no-config
-	@$(VENV)/bin/lambda-compliance packs docs
+	@$(VENV)/bin/lambda-compliance generate
 
 bench: $(STAMP)
 	@$(PY) -m bench.run

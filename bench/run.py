@@ -124,7 +124,8 @@ def child_baseline(endpoint: str) -> dict[str, Any]:
 
 def child_scan(endpoint: str) -> dict[str, Any]:
     from bench import baseline
-    from lambda_compliance import catalog, scan
+    from lambda_compliance import catalog
+    from lambda_compliance.scanner import scan
 
     rules = [catalog.load_rule(name) for name in COMPARED]
     counter, pages = baseline.Counting(), AwsPages()
@@ -154,10 +155,11 @@ def child_periodic(endpoint: str) -> dict[str, Any]:
     import boto3
 
     from bench import baseline
-    from lambda_compliance import catalog, collectors
-    from lambda_compliance.aws_reader import LocalInventory
-    from lambda_compliance.clients import ScanClientFactory
-    from lambda_compliance.collectors import CollectContext
+    from lambda_compliance import catalog
+    from lambda_compliance.runtime.aws_reader import LocalInventory
+    from lambda_compliance.scanner import collectors
+    from lambda_compliance.scanner.clients import ScanClientFactory
+    from lambda_compliance.scanner.collectors import CollectContext
 
     periodic = [r for r in catalog.all_rules() if r.spec.periodic]
     types = {t for r in periodic for t in r.spec.inventory_types}
@@ -348,7 +350,7 @@ def _sample_ci(resource_type: str) -> dict[str, Any] | None:
         )
     }
     try:
-        from lambda_compliance import testing_api_gateway as apigw
+        from lambda_compliance.testing import api_gateway as apigw
 
         builders.update(
             {
@@ -361,7 +363,7 @@ def _sample_ci(resource_type: str) -> dict[str, Any] | None:
     except ImportError:
         pass
     try:
-        from lambda_compliance import testing_data as data
+        from lambda_compliance.testing import data_stores as data
 
         builders.update(
             {
@@ -389,8 +391,8 @@ def measure_warm(endpoint: str, iterations: int) -> dict[str, Any]:
     import boto3
 
     from lambda_compliance import catalog
-    from lambda_compliance.aws_reader import AwsReader, LocalInventory
-    from lambda_compliance.clients import ScanClientFactory
+    from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
+    from lambda_compliance.scanner.clients import ScanClientFactory
 
     os.environ.update(CREDENTIALS)
     out: dict[str, Any] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lambda_compliance.api_gateway import (
+from lambda_compliance.domain.api_gateway.resources import (
     Operation,
     http_routes,
     request_validators,
@@ -14,7 +14,7 @@ from lambda_compliance.api_gateway import (
     unvalidated,
     websocket_routes,
 )
-from lambda_compliance.api_gateway_settings import (
+from lambda_compliance.domain.api_gateway.settings import (
     logging_gaps,
     method_key,
     minimum_tls,
@@ -22,9 +22,9 @@ from lambda_compliance.api_gateway_settings import (
     throttling_gaps,
     web_acl_name,
 )
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 from lambda_compliance.testing import both_formats, reader
-from lambda_compliance.testing_api_gateway import (
+from lambda_compliance.testing.api_gateway import (
     ACCESS_LOGS,
     HTTP_API_ID,
     REST_API_ID,

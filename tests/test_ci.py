@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem, decode_document, normalise_ci
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem, decode_document, normalise_ci
 
 DATA = Path(__file__).parent / "data" / "ci"
 

@@ -6,11 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from lambda_compliance import cloudtrail_events, collectors, kms_keys, rotation_schedule, ssm_parameters, vpc_network
-from lambda_compliance.collectors import data_stores
-from lambda_compliance.config_fields import bean_keys, bean_name
+from lambda_compliance.domain.account import cloudtrail, vpc
+from lambda_compliance.domain.data_stores import kms, rotation, ssm_parameters
+from lambda_compliance.runtime.ci_fields import bean_keys, bean_name
+from lambda_compliance.scanner import collectors
+from lambda_compliance.scanner.collectors import data_stores
 from lambda_compliance.testing import ACCOUNT, reader
-from lambda_compliance.testing_data import CREATED, KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
+from lambda_compliance.testing.data_stores import CREATED, KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
 
 
 @pytest.mark.parametrize(
@@ -39,7 +41,7 @@ from lambda_compliance.testing_data import CREATED, KEY_ID, StubbedServices, key
     ],
 )
 def test_schedule_upper_bounds(expression, days):
-    assert rotation_schedule.max_interval_days(expression) == days
+    assert rotation.max_interval_days(expression) == days
 
 
 @pytest.mark.parametrize(
@@ -58,7 +60,7 @@ def test_schedule_upper_bounds(expression, days):
     ],
 )
 def test_schedules_that_cannot_be_bounded(expression):
-    assert rotation_schedule.max_interval_days(expression) is None
+    assert rotation.max_interval_days(expression) is None
 
 
 @pytest.mark.parametrize(
@@ -165,7 +167,7 @@ def advanced(*fields):
     ],
 )
 def test_lambda_coverage_of_event_selectors(selectors, coverage):
-    assert cloudtrail_events.lambda_coverage(selectors, PREFIX) == coverage
+    assert cloudtrail.lambda_coverage(selectors, PREFIX) == coverage
 
 
 def test_advanced_selectors_replace_basic_ones():
@@ -173,7 +175,7 @@ def test_advanced_selectors_replace_basic_ones():
         "EventSelectors": [{"DataResources": [{"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]}]}],
         **advanced({"Field": "readOnly", "Equals": ["true"]}),
     }
-    assert cloudtrail_events.lambda_coverage(both, PREFIX) == "none"
+    assert cloudtrail.lambda_coverage(both, PREFIX) == "none"
 
 
 @pytest.mark.parametrize(
@@ -212,35 +214,35 @@ def test_config_spelling_is_applied_recursively():
     ],
 )
 def test_endpoint_service_short_names(service_name, short):
-    assert vpc_network.service_short_name(service_name) == short
+    assert vpc.service_short_name(service_name) == short
 
 
 def test_named_bounds_long_lists():
-    assert vpc_network.named(["a"]) == "a"
-    assert vpc_network.named(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
+    assert vpc.named(["a"]) == "a"
+    assert vpc.named(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
 
 
 def test_key_facts_prefer_the_recorded_key():
-    facts = kms_keys.key_facts(reader([kms_key_ci(manager="AWS")]), key_arn())
+    facts = kms.key_facts(reader([kms_key_ci(manager="AWS")]), key_arn())
     assert (facts.key_id, facts.manager, facts.customer_managed) == (KEY_ID, "AWS", False)
 
 
 def test_key_facts_aws_alias_needs_no_lookup():
-    assert kms_keys.key_facts(reader(), "alias/aws/dynamodb").manager == "AWS"
-    assert kms_keys.key_facts(reader(), f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ssm").label == "alias/aws/ssm"
+    assert kms.key_facts(reader(), "alias/aws/dynamodb").manager == "AWS"
+    assert kms.key_facts(reader(), f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ssm").label == "alias/aws/ssm"
 
 
 @pytest.mark.parametrize("reference", ["", "   ", "k" * 2049])
 def test_key_facts_of_impossible_references_are_not_found_without_a_call(reference):
-    assert not kms_keys.key_facts(reader(), reference).found
+    assert not kms.key_facts(reader(), reference).found
 
 
 def test_key_facts_describe_unrecorded_keys_once():
-    kms = StubbedServices().add("kms", "describe_key", key_metadata(), {"KeyId": "alias/payments"})
-    aws = kms.reader()
-    assert kms_keys.key_facts(aws, "alias/payments").customer_managed
-    assert kms_keys.key_facts(aws, "alias/payments").customer_managed  # cached: one request
-    kms.assert_done()
+    stubbed = StubbedServices().add("kms", "describe_key", key_metadata(), {"KeyId": "alias/payments"})
+    aws = stubbed.reader()
+    assert kms.key_facts(aws, "alias/payments").customer_managed
+    assert kms.key_facts(aws, "alias/payments").customer_managed  # cached: one request
+    stubbed.assert_done()
 
 
 @pytest.mark.parametrize(
@@ -253,10 +255,10 @@ def test_key_facts_describe_unrecorded_keys_once():
     ],
 )
 def test_rotation_support(fields, reason):
-    key = kms_keys.KeyFacts(
+    key = kms.KeyFacts(
         KEY_ID, KEY_ID, "CUSTOMER", "Enabled", fields.get("spec", "SYMMETRIC_DEFAULT"), fields.get("origin", "AWS_KMS")
     )
-    assert kms_keys.rotation_unsupported(key) == reason
+    assert kms.rotation_unsupported(key) == reason
 
 
 def test_secret_schedule_expression_stubbed_because_moto_lacks_schedule_expression():

@@ -2,20 +2,12 @@
 
 from pathlib import Path
 
-from lambda_compliance import docs_tables
-
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_readme_starts_with_the_two_commands():
     lines = [line for line in README.read_text().splitlines() if line.strip()]
     assert lines[1:4] == ["```", "make demo", "make test"]
-
-
-def test_readme_rule_table_is_generated_from_the_specs():
-    text = README.read_text()
-    assert docs_tables.render_readme(text) == text, "stale README rule table: run `lambda-compliance rules sync`"
-    assert "`LAMBDA_TRACING_ENABLED`" in text
 
 
 def test_ci_entry_point_runs_exactly_the_readme_test_command():

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import verdict_map
 
-from lambda_compliance import collectors
-from lambda_compliance.api_gateway import REST_DOMAIN, REST_STAGE, V2_STAGE
 from lambda_compliance.demo import api_gateway as demo_apis
+from lambda_compliance.domain.api_gateway.resources import REST_DOMAIN, REST_STAGE, V2_STAGE
+from lambda_compliance.scanner import collectors
 
 SNAPSHOTS = Path(__file__).parent / "data" / "snapshots"
 FAMILY = ("--family", "apigateway")
@@ -177,7 +177,7 @@ def test_collected_cis_carry_config_fields_and_no_stage_variables_or_key_materia
     """The collector copies Config's fields only: stage variables and certificate bodies stay out."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from lambda_compliance.clients import ScanClientFactory
+    from lambda_compliance.scanner.clients import ScanClientFactory
 
     apigw = moto.client("apigateway")
     api = apigw.create_rest_api(name="vars")["id"]

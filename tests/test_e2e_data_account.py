@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import verdict_map
 
-from lambda_compliance import catalog, collectors, scan
-from lambda_compliance.clients import ScanClientFactory
+from lambda_compliance import catalog
 from lambda_compliance.demo import data_and_account as demo_data
+from lambda_compliance.scanner import collectors, scan
+from lambda_compliance.scanner.clients import ScanClientFactory
 
 SNAPSHOTS = Path(__file__).parent / "data" / "snapshots"
 ACCOUNT = "123456789012"

@@ -9,11 +9,11 @@ import json
 from conftest import verdict_map
 
 from lambda_compliance import demo, testing
-from lambda_compliance.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.catalog import load_rule
-from lambda_compliance.ci import ConfigItem
-from lambda_compliance.clients import RequestCounter, ScanClientFactory
 from lambda_compliance.demo import function_hygiene
+from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
+from lambda_compliance.runtime.ci import ConfigItem
+from lambda_compliance.scanner.clients import RequestCounter, ScanClientFactory
 
 RULES = (
     "LAMBDA_INSIDE_VPC",

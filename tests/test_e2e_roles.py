@@ -12,7 +12,7 @@ from conftest import verdict_map
 
 from lambda_compliance import catalog, demo
 from lambda_compliance.demo import roles as role_seeder
-from lambda_compliance.testing_roles import scan_iam_requests, shared_role_estate
+from lambda_compliance.testing.roles import scan_iam_requests, shared_role_estate
 
 ROLE_RULES = ",".join(n for n in catalog.rule_names() if n.startswith("LAMBDA_ROLE_"))
 OK, BAD = "COMPLIANT", "NON_COMPLIANT"

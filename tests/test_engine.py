@@ -8,10 +8,11 @@ from unittest import mock
 
 import pytest
 
-from lambda_compliance import catalog, engine
-from lambda_compliance.ci import ConfigItem
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, non_compliant
+from lambda_compliance import catalog
+from lambda_compliance.runtime.ci import ConfigItem
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import ComplianceRule, RuleSpec, compliant, non_compliant
+from lambda_compliance.scanner import engine
 from lambda_compliance.testing import lambda_ci, reader
 
 

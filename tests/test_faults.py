@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 import reliability_support as rs
 
-from lambda_compliance import catalog, scan
+from lambda_compliance import catalog
+from lambda_compliance.scanner import scan
 
 seeded_moto = rs.seeded_moto
 demo_moto = rs.demo_moto

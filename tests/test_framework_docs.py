@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lambda_compliance import frameworks
+from lambda_compliance.catalog import frameworks
 from lambda_compliance.packs import docs
 
 PAGE = Path(__file__).resolve().parents[1] / docs.DEFAULT_PATH
-
-
-def test_committed_frameworks_page_is_in_sync():
-    assert PAGE.read_text(encoding="utf-8") == docs.render(), "docs/frameworks.md is stale: run `make packs`"
 
 
 def test_page_lists_every_mapped_clause_and_every_gap_per_framework():

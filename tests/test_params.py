@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdklib import InvalidParametersError
 
-from lambda_compliance.params import Param, check_range, parse_parameters
+from lambda_compliance.runtime.params import Param, check_range, parse_parameters
 
 DECLARED = (
     Param.integer("maxTimeout", 300, "max", minimum=1, maximum=900),

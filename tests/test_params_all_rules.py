@@ -23,9 +23,10 @@ import pytest
 import reliability_support as rs
 from rdklib import InvalidParametersError
 
-from lambda_compliance import catalog, engine
+from lambda_compliance import catalog
 from lambda_compliance.cli import main
-from lambda_compliance.params import Param
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.scanner import engine
 from lambda_compliance.testing import ACCOUNT, CAPTURE_TIME
 
 NOT_MATCHING = ("has space", "semi;colon", "ä-umlaut", "*", "../up", "x" * 300, "line\nbreak", "$(id)", "-")

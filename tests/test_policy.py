@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from lambda_compliance.policy import (
+from lambda_compliance.domain.iam.policy import (
     Condition,
     PolicyError,
     Principal,

@@ -21,8 +21,8 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from lambda_compliance import catalog
-from lambda_compliance.ci import ConfigItem
 from lambda_compliance.cli import main
+from lambda_compliance.runtime.ci import ConfigItem
 
 
 def _types() -> tuple[str, ...]:

@@ -27,9 +27,9 @@ import reliability_support as rs
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from lambda_compliance import catalog, testing_roles
-from lambda_compliance.ci import ConfigItem
-from lambda_compliance.testing import lambda_ci
+from lambda_compliance import catalog
+from lambda_compliance.runtime.ci import ConfigItem
+from lambda_compliance.testing import lambda_ci, roles
 
 moto_reader_clients = rs.moto_reader_clients
 seeded_moto = rs.seeded_moto
@@ -70,8 +70,8 @@ POLICY_ENUM = KnownCrash(
     lambda ci, inventory: _policy_not_an_object(inventory),
     lambda_ci("orders-api", role=_ROLE),
     (
-        testing_roles.role_ci("orders-api-role", managed=(testing_roles.policy_arn("shared"),)),
-        {**testing_roles.policy_ci("shared", rs.POLICY), "configuration": {"value": None}},
+        roles.role_ci("orders-api-role", managed=(roles.policy_arn("shared"),)),
+        {**roles.policy_ci("shared", rs.POLICY), "configuration": {"value": None}},
     ),
 )
 # Crashes this property test found, by rule, now fixed: each minimal case stays as a regression test.

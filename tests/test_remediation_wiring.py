@@ -6,7 +6,7 @@ import pytest
 
 from lambda_compliance.remediation import wiring
 from lambda_compliance.remediation.wiring import WiringError, remediation_target
-from lambda_compliance.rulebase import Remediation
+from lambda_compliance.runtime.rulebase import Remediation
 
 ROLE = {"StaticValue": {"Values": [{"Ref": "RemediationRoleArn"}]}}
 RESOURCE = {"ResourceValue": {"Value": "RESOURCE_ID"}}

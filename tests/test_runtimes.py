@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lambda_compliance.runtimes import (
+from lambda_compliance.domain.functions.runtimes import (
     RuntimeAssessment,
     RuntimeInfo,
     all_runtimes,
@@ -25,7 +25,7 @@ KNOWN_OS = {"Amazon Linux", "Amazon Linux 2", "Amazon Linux 2023"}
 
 def _document() -> dict[str, Any]:
     # Read through importlib.resources, as the loader does, so a JSON left out of the package fails here.
-    text = resources.files("lambda_compliance").joinpath("data", "runtimes.json").read_text(encoding="utf-8")
+    text = resources.files("lambda_compliance.domain.functions").joinpath("runtimes.json").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
 

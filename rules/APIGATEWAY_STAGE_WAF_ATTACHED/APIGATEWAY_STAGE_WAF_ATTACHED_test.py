@@ -4,7 +4,7 @@ import APIGATEWAY_STAGE_WAF_ATTACHED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, verdicts
-from lambda_compliance.testing_api_gateway import WEB_ACL, rest_stage_ci, v2_stage_ci
+from lambda_compliance.testing.api_gateway import WEB_ACL, rest_stage_ci, v2_stage_ci
 
 RULE = module.APIGATEWAY_STAGE_WAF_ATTACHED()
 CLASSIC_ACL = "arn:aws:waf-regional:us-east-1:123456789012:webacl/3b2c1d0e-aaaa-4bbb-8ccc-111122223333"

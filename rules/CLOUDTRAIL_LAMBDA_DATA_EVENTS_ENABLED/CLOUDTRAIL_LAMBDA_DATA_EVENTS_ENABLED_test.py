@@ -4,7 +4,7 @@ import CLOUDTRAIL_LAMBDA_DATA_EVENTS_ENABLED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import ACCOUNT, evaluate_periodic
-from lambda_compliance.testing_data import (
+from lambda_compliance.testing.data_stores import (
     ALL_FUNCTIONS_BASIC,
     MANAGEMENT_ONLY,
     StubbedServices,

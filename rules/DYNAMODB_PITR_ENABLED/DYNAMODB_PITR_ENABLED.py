@@ -8,8 +8,8 @@ Scenarios:
 - Given a table that no longer exists, or a deleted CI, then NOT_APPLICABLE.
 """
 
-from lambda_compliance import dynamodb_tables
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.data_stores import dynamodb
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,
@@ -23,7 +23,7 @@ from lambda_compliance.rulebase import (
 class DYNAMODB_PITR_ENABLED(ComplianceRule):
     spec = RuleSpec(
         title="DynamoDB table has point-in-time recovery enabled",
-        resource_types=(dynamodb_tables.TABLE_TYPE,),
+        resource_types=(dynamodb.TABLE_TYPE,),
         severity="medium",
         family="data",
         iam_actions=("dynamodb:DescribeContinuousBackups",),
@@ -36,8 +36,8 @@ class DYNAMODB_PITR_ENABLED(ComplianceRule):
     )
 
     def assess(self, ci, aws, params):
-        dynamodb_tables.table_name(ci)
-        status = dynamodb_tables.pitr_status(aws, ci)
+        dynamodb.table_name(ci)
+        status = dynamodb.pitr_status(aws, ci)
         if status is None:
             return [not_applicable("table no longer exists")]
         if status == "ENABLED":

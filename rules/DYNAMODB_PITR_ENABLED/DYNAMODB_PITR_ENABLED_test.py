@@ -4,7 +4,7 @@ import DYNAMODB_PITR_ENABLED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, verdicts
-from lambda_compliance.testing_data import StubbedServices, table_ci
+from lambda_compliance.testing.data_stores import StubbedServices, table_ci
 
 RULE = module.DYNAMODB_PITR_ENABLED()
 

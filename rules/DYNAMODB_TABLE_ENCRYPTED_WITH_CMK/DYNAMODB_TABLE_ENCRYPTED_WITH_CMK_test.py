@@ -4,7 +4,7 @@ import DYNAMODB_TABLE_ENCRYPTED_WITH_CMK as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, reader, verdicts
-from lambda_compliance.testing_data import (
+from lambda_compliance.testing.data_stores import (
     AWS_KEY_ID,
     KEY_ID,
     StubbedServices,

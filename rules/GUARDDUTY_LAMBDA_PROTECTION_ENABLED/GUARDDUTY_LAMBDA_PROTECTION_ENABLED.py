@@ -8,9 +8,9 @@ Scenarios:
 - Given no detector, then NON_COMPLIANT.
 """
 
-from lambda_compliance import account_services
-from lambda_compliance.account_services import ACCOUNT_TYPE, ENABLED, LAMBDA_PROTECTION
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.account import threat_detection
+from lambda_compliance.domain.account.threat_detection import ACCOUNT_TYPE, ENABLED, LAMBDA_PROTECTION
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,
@@ -36,7 +36,7 @@ class GUARDDUTY_LAMBDA_PROTECTION_ENABLED(ComplianceRule):
 
     def assess_periodic(self, aws, params):
         account = aws.account_id
-        detectors = account_services.guardduty_detectors(aws)
+        detectors = threat_detection.guardduty_detectors(aws)
         if not detectors:
             text = f"GuardDuty is not enabled in {aws.region} (no detector)"
             return [non_compliant(text, account, ACCOUNT_TYPE)]

@@ -4,7 +4,7 @@ import GUARDDUTY_LAMBDA_PROTECTION_ENABLED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import ACCOUNT, evaluate_periodic
-from lambda_compliance.testing_data import StubbedServices, account_verdicts, detector
+from lambda_compliance.testing.data_stores import StubbedServices, account_verdicts, detector
 
 RULE = module.GUARDDUTY_LAMBDA_PROTECTION_ENABLED()
 DETECTOR = "6ab9f1a2c3d4e5f60718293a4b5c6d7e"

@@ -10,10 +10,10 @@ Scenarios:
 - Given requireCodeScanning that is not true/false, then InvalidParametersError.
 """
 
-from lambda_compliance import account_services
-from lambda_compliance.account_services import ACCOUNT_TYPE, ENABLED
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.account import threat_detection
+from lambda_compliance.domain.account.threat_detection import ACCOUNT_TYPE, ENABLED
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,
@@ -42,7 +42,7 @@ class INSPECTOR_LAMBDA_SCANNING_ENABLED(ComplianceRule):
 
     def assess_periodic(self, aws, params):
         account = aws.account_id
-        status = account_services.inspector_status(aws, account)
+        status = threat_detection.inspector_status(aws, account)
         if status.lambda_standard != ENABLED:
             text = f"Amazon Inspector Lambda standard scanning is {status.lambda_standard}"
             return [non_compliant(text, account, ACCOUNT_TYPE)]

@@ -3,9 +3,9 @@ import unittest
 import INSPECTOR_LAMBDA_SCANNING_ENABLED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.account_services import InspectorStatusUnavailable
+from lambda_compliance.domain.account.threat_detection import InspectorStatusUnavailable
 from lambda_compliance.testing import ACCOUNT, evaluate_periodic
-from lambda_compliance.testing_data import StubbedServices, account_verdicts, inspector_account
+from lambda_compliance.testing.data_stores import StubbedServices, account_verdicts, inspector_account
 
 RULE = module.INSPECTOR_LAMBDA_SCANNING_ENABLED()
 

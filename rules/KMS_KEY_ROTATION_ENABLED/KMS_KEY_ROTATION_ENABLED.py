@@ -11,8 +11,8 @@ Scenarios:
 - Given a deleted key CI, then NOT_APPLICABLE.
 """
 
-from lambda_compliance import kms_keys
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.data_stores import kms
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,
@@ -26,7 +26,7 @@ from lambda_compliance.rulebase import (
 class KMS_KEY_ROTATION_ENABLED(ComplianceRule):
     spec = RuleSpec(
         title="Customer managed KMS key has automatic key rotation enabled",
-        resource_types=(kms_keys.KEY_TYPE,),
+        resource_types=(kms.KEY_TYPE,),
         severity="medium",
         family="data",
         iam_actions=("kms:GetKeyRotationStatus",),
@@ -39,15 +39,15 @@ class KMS_KEY_ROTATION_ENABLED(ComplianceRule):
     )
 
     def assess(self, ci, aws, params):
-        key = kms_keys.facts_from_ci(ci)
+        key = kms.facts_from_ci(ci)
         if not key.customer_managed:
             return [not_applicable("AWS managed key: AWS rotates it every year")]
-        if key.state in kms_keys.PENDING_DELETION:
+        if key.state in kms.PENDING_DELETION:
             return [not_applicable(f"key is {key.state}")]
-        unsupported = kms_keys.rotation_unsupported(key)
+        unsupported = kms.rotation_unsupported(key)
         if unsupported:
             return [not_applicable(unsupported)]
-        enabled = kms_keys.rotation_enabled(aws, ci)
+        enabled = kms.rotation_enabled(aws, ci)
         if enabled is None:
             return [not_applicable("key no longer exists")]
         if enabled:

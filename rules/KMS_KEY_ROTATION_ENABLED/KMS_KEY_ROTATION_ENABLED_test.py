@@ -4,7 +4,7 @@ import KMS_KEY_ROTATION_ENABLED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, verdicts
-from lambda_compliance.testing_data import AWS_KEY_ID, KEY_ID, StubbedServices, kms_key_ci
+from lambda_compliance.testing.data_stores import AWS_KEY_ID, KEY_ID, StubbedServices, kms_key_ci
 
 RULE = module.KMS_KEY_ROTATION_ENABLED()
 

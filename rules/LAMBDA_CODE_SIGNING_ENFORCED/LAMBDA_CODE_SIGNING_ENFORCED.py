@@ -17,11 +17,18 @@ Scenarios:
 - Given allowedSigningProfiles with a value that is not an ARN, then InvalidParametersError naming it.
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.function_ci import function_name, is_image
-from lambda_compliance.function_settings import code_signing, unapproved_publishers
-from lambda_compliance.params import ARN, Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant, not_applicable
+from lambda_compliance.domain.functions.function_ci import function_name, is_image
+from lambda_compliance.domain.functions.settings import code_signing, unapproved_publishers
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import ARN, Param
+from lambda_compliance.runtime.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
 
 
 class LAMBDA_CODE_SIGNING_ENFORCED(ComplianceRule):

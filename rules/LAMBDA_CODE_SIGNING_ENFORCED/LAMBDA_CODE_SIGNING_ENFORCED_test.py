@@ -4,7 +4,7 @@ import LAMBDA_CODE_SIGNING_ENFORCED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_functions import StubbedServices, code_signing_config
+from lambda_compliance.testing.functions import StubbedServices, code_signing_config
 
 RULE = module.LAMBDA_CODE_SIGNING_ENFORCED()
 CSC = "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0a1b2c3d4e5f60718"

@@ -10,8 +10,8 @@ Scenarios:
 - Given a function that vanished before the lookup, then NOT_APPLICABLE.
 """
 
-from lambda_compliance import lambda_api
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

@@ -14,9 +14,9 @@ Scenarios:
 - Given any parameter, then InvalidParametersError naming it (the rule takes none).
 """
 
-from lambda_compliance.function_ci import function_name
-from lambda_compliance.function_settings import dead_letter_queue, on_failure_destinations
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.functions.function_ci import function_name
+from lambda_compliance.domain.functions.settings import dead_letter_queue, on_failure_destinations
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

@@ -4,7 +4,7 @@ import LAMBDA_FAILURE_DESTINATION_CONFIGURED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_functions import StubbedServices, event_invoke_config
+from lambda_compliance.testing.functions import StubbedServices, event_invoke_config
 
 RULE = module.LAMBDA_FAILURE_DESTINATION_CONFIGURED()
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders-api-dlq"

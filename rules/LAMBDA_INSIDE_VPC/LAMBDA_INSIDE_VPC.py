@@ -12,11 +12,18 @@ Scenarios:
 - Given an exemptTagKey that is not a valid tag key, then InvalidParametersError naming exemptTagKey.
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.function_ci import function_name
-from lambda_compliance.network import vpc_attachment
-from lambda_compliance.params import TAG_KEY, Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant, not_applicable
+from lambda_compliance.domain.functions.function_ci import function_name
+from lambda_compliance.domain.functions.network import vpc_attachment
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import TAG_KEY, Param
+from lambda_compliance.runtime.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
 
 
 class LAMBDA_INSIDE_VPC(ComplianceRule):

@@ -12,10 +12,17 @@ Scenarios:
 - Given trustedAccounts with a value that is not a 12-digit account id, then InvalidParametersError naming it.
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.function_ci import function_name, layers, untrusted_layers
-from lambda_compliance.params import ACCOUNT_ID, Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant, not_applicable
+from lambda_compliance.domain.functions.function_ci import function_name, layers, untrusted_layers
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import ACCOUNT_ID, Param
+from lambda_compliance.runtime.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
 
 
 class LAMBDA_LAYERS_TRUSTED(ComplianceRule):

@@ -15,9 +15,9 @@ Scenarios:
 - Given any parameter, then InvalidParametersError naming it (the rule takes none).
 """
 
-from lambda_compliance.function_ci import FUNCTION
-from lambda_compliance.log_groups import function_log_groups
-from lambda_compliance.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.functions.function_ci import FUNCTION
+from lambda_compliance.domain.functions.log_groups import function_log_groups
+from lambda_compliance.runtime.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
 
 
 class LAMBDA_LOG_GROUP_ENCRYPTED(ComplianceRule):

@@ -4,7 +4,7 @@ import LAMBDA_LOG_GROUP_ENCRYPTED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate_periodic, lambda_ci
-from lambda_compliance.testing_functions import StubbedServices, listed_function, log_group
+from lambda_compliance.testing.functions import StubbedServices, listed_function, log_group
 
 RULE = module.LAMBDA_LOG_GROUP_ENCRYPTED()
 KEY = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d"

@@ -4,7 +4,7 @@ import LAMBDA_LOG_RETENTION_CONFIGURED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate_periodic, lambda_ci
-from lambda_compliance.testing_functions import StubbedServices, listed_function, log_group
+from lambda_compliance.testing.functions import StubbedServices, listed_function, log_group
 
 RULE = module.LAMBDA_LOG_RETENTION_CONFIGURED()
 SHARED = "/payments/shared-lambda-logs"

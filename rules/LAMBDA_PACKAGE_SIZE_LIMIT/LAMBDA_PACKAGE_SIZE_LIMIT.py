@@ -13,9 +13,16 @@ Scenarios:
 - Given maxCodeSizeMB outside 1..250 or maxLayers outside 0..5, then InvalidParametersError naming it.
 """
 
-from lambda_compliance.function_ci import MIB, code_size, human_size, is_image, layers
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant, not_applicable
+from lambda_compliance.domain.functions.function_ci import MIB, code_size, human_size, is_image, layers
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
 
 
 class LAMBDA_PACKAGE_SIZE_LIMIT(ComplianceRule):

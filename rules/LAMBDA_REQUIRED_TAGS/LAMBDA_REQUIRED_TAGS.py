@@ -12,10 +12,10 @@ Scenarios:
 - Given requiredTagKeys with an invalid tag key, then InvalidParametersError naming requiredTagKeys.
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.function_ci import case_variants, function_name, missing_tags
-from lambda_compliance.params import TAG_KEY, Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.functions.function_ci import case_variants, function_name, missing_tags
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import TAG_KEY, Param
+from lambda_compliance.runtime.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
 
 
 class LAMBDA_REQUIRED_TAGS(ComplianceRule):

@@ -15,10 +15,10 @@ Scenarios:
 - Given regions that are not region names, then InvalidParametersError naming regions.
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.params import Param
-from lambda_compliance.role_sharing import functions_by_role, other_functions
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.iam.role_sharing import functions_by_role, other_functions
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
 
 FUNCTION = "AWS::Lambda::Function"
 

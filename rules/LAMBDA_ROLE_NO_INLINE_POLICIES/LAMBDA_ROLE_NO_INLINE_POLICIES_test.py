@@ -3,16 +3,15 @@ import unittest
 import LAMBDA_ROLE_NO_INLINE_POLICIES as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance import testing_roles
-from lambda_compliance.testing import evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_roles import BASIC_ARN, LOGS_POLICY, role_ci, role_reader
+from lambda_compliance.testing import evaluate, lambda_ci, roles, verdicts
+from lambda_compliance.testing.roles import BASIC_ARN, LOGS_POLICY, role_ci, role_reader
 
 RULE = module.LAMBDA_ROLE_NO_INLINE_POLICIES()
 ROLE = "orders-api-role"
 
 
 def judge(*role_cis, params=None):
-    return testing_roles.judge(RULE, *role_cis, params=params)
+    return roles.judge(RULE, *role_cis, params=params)
 
 
 class NoInlinePoliciesTest(unittest.TestCase):

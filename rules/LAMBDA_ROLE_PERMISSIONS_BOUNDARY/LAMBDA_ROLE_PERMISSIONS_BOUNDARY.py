@@ -12,10 +12,10 @@ Scenarios:
 - Given allowedBoundaryArns that are not IAM policy ARNs, then InvalidParametersError naming it.
 """
 
-from lambda_compliance.params import Param
-from lambda_compliance.policy import action_matches
-from lambda_compliance.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.iam.policy import action_matches
+from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

@@ -5,7 +5,7 @@ from unittest import mock
 import LAMBDA_RUNTIME_SUPPORTED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.runtimes import assess_runtime
+from lambda_compliance.domain.functions.runtimes import assess_runtime
 from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
 
 RULE = module.LAMBDA_RUNTIME_SUPPORTED()

@@ -9,8 +9,8 @@ Scenarios:
 - Given maxTimeout outside 1..900, then InvalidParametersError naming maxTimeout.
 """
 
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
 
 
 class LAMBDA_TIMEOUT_LIMIT(ComplianceRule):

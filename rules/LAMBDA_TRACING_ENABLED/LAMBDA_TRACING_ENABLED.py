@@ -6,7 +6,7 @@ Scenarios:
 - Given a deleted function, then NOT_APPLICABLE.
 """
 
-from lambda_compliance.rulebase import (
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

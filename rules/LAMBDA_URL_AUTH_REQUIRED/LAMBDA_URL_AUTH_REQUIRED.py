@@ -12,10 +12,10 @@ Scenarios:
 - Given no URL on the function but a policy statement for unauthenticated URL invokes, then NON_COMPLIANT.
 """
 
-from lambda_compliance import lambda_api
-from lambda_compliance.policy import url_auth_none_statements
-from lambda_compliance.resource_policy import policy_statements, refs
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.domain.iam.policy import url_auth_none_statements
+from lambda_compliance.domain.iam.resource_policy import policy_statements, refs
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

@@ -4,7 +4,7 @@ import LAMBDA_URL_CORS_RESTRICTED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate_periodic, lambda_ci, reader
-from lambda_compliance.testing_functions import url_config
+from lambda_compliance.testing.functions import url_config
 
 RULE = module.LAMBDA_URL_CORS_RESTRICTED()
 SHOP = "https://shop.example.com"

@@ -13,11 +13,18 @@ Scenarios:
 - Given minAvailabilityZones outside 1..6, then InvalidParametersError naming minAvailabilityZones.
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.function_ci import function_name
-from lambda_compliance.network import availability_zones, subnets, vpc_attachment
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant, not_applicable
+from lambda_compliance.domain.functions.function_ci import function_name
+from lambda_compliance.domain.functions.network import availability_zones, subnets, vpc_attachment
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
 
 
 class LAMBDA_VPC_MULTI_AZ(ComplianceRule):

@@ -4,7 +4,7 @@ import LAMBDA_VPC_MULTI_AZ as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_functions import StubbedServices, subnet
+from lambda_compliance.testing.functions import StubbedServices, subnet
 
 RULE = module.LAMBDA_VPC_MULTI_AZ()
 A, B, C = "subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829", "subnet-0c3d4e5f607182930"

@@ -9,8 +9,8 @@ Scenarios:
 - Given a CI without Name, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance import kms_keys, secrets_manager
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.data_stores import kms, secrets_manager
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,
@@ -27,7 +27,7 @@ class SECRETSMANAGER_ENCRYPTED_WITH_CMK(ComplianceRule):
         severity="medium",
         family="data",
         iam_actions=("config:BatchGetResourceConfig", "kms:DescribeKey"),
-        related_types=(kms_keys.KEY_TYPE,),
+        related_types=(kms.KEY_TYPE,),
     )
 
     def assess(self, ci, aws, params):
@@ -42,7 +42,7 @@ class SECRETSMANAGER_ENCRYPTED_WITH_CMK(ComplianceRule):
                     "use a customer managed KMS key"
                 )
             ]
-        key = kms_keys.key_facts(aws, reference)
+        key = kms.key_facts(aws, reference)
         if not key.found:
             return [non_compliant(f"KMS key {key.label} was not found; use a customer managed KMS key")]
         if not key.customer_managed:

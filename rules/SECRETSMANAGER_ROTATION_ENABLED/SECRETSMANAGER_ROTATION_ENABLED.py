@@ -12,9 +12,9 @@ Scenarios:
 - Given maxRotationDays that is not an integer from 1 to 1000, then InvalidParametersError.
 """
 
-from lambda_compliance import secrets_manager
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.data_stores import secrets_manager
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

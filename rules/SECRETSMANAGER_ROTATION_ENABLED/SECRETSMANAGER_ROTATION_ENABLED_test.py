@@ -4,7 +4,7 @@ import SECRETSMANAGER_ROTATION_ENABLED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, verdicts
-from lambda_compliance.testing_data import rotating, secret_ci
+from lambda_compliance.testing.data_stores import rotating, secret_ci
 
 RULE = module.SECRETSMANAGER_ROTATION_ENABLED()
 

@@ -10,9 +10,9 @@ Scenarios:
 - Given function and endpoint CIs in either Config format, then the same verdicts.
 """
 
-from lambda_compliance import vpc_network
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.account import vpc as vpc_network
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
 
 
 class VPC_ENDPOINTS_CONFIGURED(ComplianceRule):

@@ -4,7 +4,7 @@ import VPC_ENDPOINTS_CONFIGURED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import REGION, api_format, evaluate_periodic, lambda_ci, reader
-from lambda_compliance.testing_data import (
+from lambda_compliance.testing.data_stores import (
     SUBNETS,
     VPC_ID,
     StubbedServices,

@@ -9,8 +9,8 @@ Scenarios:
 - Given function and flow log CIs in either Config format, then the same verdicts.
 """
 
-from lambda_compliance import vpc_network
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.account import vpc as vpc_network
+from lambda_compliance.runtime.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
 
 
 class VPC_FLOW_LOGS_ENABLED(ComplianceRule):

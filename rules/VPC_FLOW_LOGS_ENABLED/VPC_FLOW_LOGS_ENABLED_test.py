@@ -4,7 +4,7 @@ import VPC_FLOW_LOGS_ENABLED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate_periodic, lambda_ci, reader
-from lambda_compliance.testing_data import (
+from lambda_compliance.testing.data_stores import (
     SUBNETS,
     VPC_ID,
     StubbedServices,

@@ -20,7 +20,7 @@ from lambda_compliance import __version__
 from lambda_compliance.packaging import cfn, layer, member_role, naming, rule_stack
 from lambda_compliance.packaging import permissions as perms
 from lambda_compliance.packaging.layer import PackagingError
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LAYER_ROOT = "python"

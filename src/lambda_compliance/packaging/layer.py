@@ -1,13 +1,12 @@
-"""What the Lambda layer ships: the library modules the rules import, their data, and rdklib.
+"""What the Lambda layer ships: the rule runtime, the domain packages and their data, and rdklib.
 
-The layer holds only what a rule function can reach. Starting from every rule file (and the
-Lambda entry point), imports are followed through ``lambda_compliance`` statically; the CLI,
-scanner, reports, demo estate, test helpers and this packager are never reached and never
-shipped. A reached module that imports a third-party package the Lambda runtime lacks (PyYAML,
-rich, moto, ...) stops the build with its name: it would fail at import time in Lambda.
-
-Data files (``lambda_compliance/data``) ship when a reached module names them (or their folder)
-in a string literal, e.g. ``("data", "runtimes.json")`` or ``"data/iam_actions.json.gz"``.
+An allow rule, not a deny list: the layer is exactly ``lambda_compliance.runtime`` and
+``lambda_compliance.domain`` (every module and data file in them) plus the package root. Imports
+are still followed statically from every rule file and the Lambda entry point, to check the rule:
+a rule or a shipped module that reaches any other ``lambda_compliance`` module (the scanner,
+catalog, reports, CLI, demo, test builders, this packager) stops the build naming the import, and
+so does a third-party package the Lambda runtime lacks (PyYAML, rich, moto, ...): it would fail at
+import time in Lambda.
 """
 
 from __future__ import annotations
@@ -19,13 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = "lambda_compliance"
-ENTRY_MODULE = "lambda_compliance.lambda_entry"
+ENTRY_MODULE = "lambda_compliance.runtime.lambda_entry"
 # Provided by the Lambda Python runtime (boto3 and its dependencies) or shipped in the layer (rdklib).
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"})
 SHIPPED_THIRD_PARTY = ("rdklib",)
-# Never shipped, even if reached: reaching one from a rule is a packaging error.
-NEVER_SHIPPED = ("lambda_compliance.cli", "lambda_compliance.commands", "lambda_compliance.demo")
-NEVER_SHIPPED_PREFIXES = ("lambda_compliance.packaging", "lambda_compliance.deploy", "lambda_compliance.testing")
+# The layer: these packages, whole, with their data files. Everything else stays out.
+LAYER_PACKAGES = ("lambda_compliance.runtime", "lambda_compliance.domain")
 
 
 class PackagingError(Exception):
@@ -123,10 +121,9 @@ def _imports(path: Path, module: str | None, root: Path) -> _Imports:
     return _Imports(internal, external, strings)
 
 
-def _never_shipped(module: str) -> bool:
-    return module in NEVER_SHIPPED or any(
-        module == p or module.startswith(p + ".") for p in (*NEVER_SHIPPED, *NEVER_SHIPPED_PREFIXES)
-    )
+def in_layer(module: str) -> bool:
+    """The allow rule: the package root and everything under the layer packages."""
+    return module == PACKAGE or any(module == p or module.startswith(p + ".") for p in LAYER_PACKAGES)
 
 
 def _allowed_external(name: str) -> bool:
@@ -143,10 +140,8 @@ def resolve(rule_files: Iterable[Path], root: Path | None = None) -> LayerConten
     """The modules and data files reachable from ``rule_files`` and the Lambda entry point."""
     root = root or package_root()
     pending: list[tuple[str, str]] = [(ENTRY_MODULE, "the Lambda entry point")]
-    strings: set[str] = set()
     for rule_file in rule_files:
         found = _imports(rule_file, None, root)
-        strings |= found.strings
         bad = sorted(n for n in found.external if not _allowed_external(n))
         if bad:
             raise PackagingError(f"{rule_file.name} imports {bad[0]}, which the Lambda runtime does not provide")
@@ -156,8 +151,10 @@ def resolve(rule_files: Iterable[Path], root: Path | None = None) -> LayerConten
         module, importer = pending.pop()
         if module in seen:
             continue
-        if _never_shipped(module):
-            raise PackagingError(f"{importer} imports {module}, which is not shipped to Lambda (CLI/test code)")
+        if not in_layer(module):
+            raise PackagingError(
+                f"{importer} imports {module}, which is not shipped to Lambda (outside runtime/ and domain/)"
+            )
         path = _module_file(root, module)
         if path is None:
             raise PackagingError(f"{importer} imports {module}, which does not exist")
@@ -165,31 +162,32 @@ def resolve(rule_files: Iterable[Path], root: Path | None = None) -> LayerConten
         parts = module.split(".")
         pending += [(".".join(parts[:i]), module) for i in range(1, len(parts))]  # parent packages
         found = _imports(path, module, root)
-        strings |= found.strings
         bad = sorted(n for n in found.external if not _allowed_external(n))
         if bad:
             raise PackagingError(
                 f"{module} (imported by {importer}) needs {bad[0]}, which the Lambda runtime does not provide"
             )
         pending += [(m, module) for m in sorted(found.internal)]
-    data = _data_files(root, strings)
-    files = tuple(sorted({*seen.values(), *data}))
-    return LayerContents(modules=tuple(sorted(seen)), files=files, package_root=root)
+    modules, files = _layer_files(root)
+    return LayerContents(modules=modules, files=files, package_root=root)
 
 
-def _data_files(root: Path, strings: set[str]) -> list[Path]:
-    data_dir = root / "data"
-    if not data_dir.is_dir():
-        return []
-    named = {part for text in strings for part in text.replace("\\", "/").split("/") if part}
-    chosen = []
-    for path in sorted(data_dir.rglob("*")):
-        if not path.is_file() or path.name.startswith(".") or "__pycache__" in path.parts:
-            continue
-        parents = path.relative_to(data_dir).parts[:-1]
-        if path.name in named or any(p in named for p in parents):
-            chosen.append(path)
-    return chosen
+def _layer_files(root: Path) -> tuple[tuple[str, ...], tuple[Path, ...]]:
+    """Every module and data file of the layer packages, and the package root's ``__init__``."""
+    modules = {PACKAGE}
+    files = {root / "__init__.py"}
+    for package in LAYER_PACKAGES:
+        folder = root.parent.joinpath(*package.split("."))
+        for path in folder.rglob("*"):
+            if not path.is_file() or path.name.startswith(".") or "__pycache__" in path.parts:
+                continue
+            if path.suffix in {".pyc", ".pyo"}:
+                continue
+            files.add(path)
+            if path.suffix == ".py":
+                parts = path.relative_to(root.parent).with_suffix("").parts
+                modules.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return tuple(sorted(modules)), tuple(sorted(files))
 
 
 def third_party_files(name: str) -> list[tuple[Path, str]]:

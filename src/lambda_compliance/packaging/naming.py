@@ -23,7 +23,7 @@ PACK_PREFIX = "lambda-compliance-"
 MEMBER_ROLE_NAME = "LambdaComplianceRuleExecution"
 # Every rule function's role lives under this IAM path: member roles trust exactly that path.
 RULE_ROLE_PATH = "/lambda-compliance/"
-ENTRY_HANDLER = "lambda_compliance.lambda_entry.handler"
+ENTRY_HANDLER = "lambda_compliance.runtime.lambda_entry.handler"
 
 
 def function_name(rule_name: str) -> str:

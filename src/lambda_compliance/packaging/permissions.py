@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lambda_compliance import iam_actions
+from lambda_compliance.domain.iam import actions
 from lambda_compliance.packaging.layer import PackagingError
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 PUT_EVALUATIONS = "config:PutEvaluations"
 CHANGE_TRIGGERED_PLUMBING = ("config:GetResourceConfigHistory",)
 PERIODIC_PLUMBING = ("config:GetComplianceDetailsByConfigRule",)
-READ_LEVELS = frozenset({iam_actions.LIST, iam_actions.READ})
+READ_LEVELS = frozenset({actions.LIST, actions.READ})
 
 
 def _sorted(actions: Iterable[str]) -> tuple[str, ...]:
@@ -30,7 +30,7 @@ def declared_reads(rule: type[ComplianceRule]) -> tuple[str, ...]:
     """The rule's declared actions in AWS spelling; raises PackagingError on unknown or write actions."""
     out = []
     for action in rule.spec.iam_actions:
-        info = iam_actions.info(action)
+        info = actions.info(action)
         if info is None:
             raise PackagingError(f"{rule.rule_name()} declares unknown IAM action {action}")
         if info.level not in READ_LEVELS:

@@ -10,7 +10,7 @@ One template serves both deployments; ``ExecutionRoleName`` chooses:
   live in the member-account role (``member_role.py``).
 
 The function is the rule's own code (its folder, as rdk packs it) with the shared layer; the
-handler is ``lambda_compliance.lambda_entry.handler``, which supplies those rdklib defaults.
+handler is ``lambda_compliance.runtime.lambda_entry.handler``, which supplies those rdklib defaults.
 
 What each function carries so the stack passes the project's own rules: X-Ray tracing, reserved
 concurrency, a 300 s timeout, environment variables encrypted with a customer managed key (with
@@ -38,7 +38,7 @@ from lambda_compliance.packaging.cfn import (
     ref,
     sub,
 )
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"

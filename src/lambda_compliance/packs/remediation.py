@@ -26,7 +26,7 @@ from lambda_compliance.packaging import naming
 from lambda_compliance.packs.cfn import Flow, Intrinsic, equals, not_, ref, sub
 from lambda_compliance.packs.rules import PackError
 from lambda_compliance.remediation import wiring
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 ROLE_PREFIX = "RemediationRoleNamePrefix"
 AUTOMATIC = "AutomaticRemediation"

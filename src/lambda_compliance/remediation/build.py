@@ -1,8 +1,8 @@
 """Build the SSM Automation documents from ``sources/`` and the stack that deploys them.
 
-``python -m lambda_compliance.remediation.build`` writes ``templates/ssm/<name>.yaml``
-for every document and ``templates/remediation.yaml``; ``--check`` writes nothing
-and exits 1 listing the files that are out of date (a test runs the same check).
+``rendered()`` gives ``templates/ssm/<name>.yaml`` for every document, their README and
+``templates/remediation.yaml``; ``lambda-compliance generate`` writes them (and ``--check``
+names the stale ones) with every other generated file.
 
 A document's Script is its source module without the module docstring and
 ``DOCUMENT``, preceded by the ``_shared`` definitions it imports and everything
@@ -222,7 +222,7 @@ def script(src: Source) -> str:
     imports = [(m, n) for m, n in imports if (n or m.split(".")[0]) in used]
     header = (
         f"# Generated from src/lambda_compliance/remediation/sources/{src.path.name} and _shared.py by\n"
-        "# `python -m lambda_compliance.remediation.build`: edit those files, not this script."
+        "# `lambda-compliance generate`: edit those files, not this script."
     )
     shared_nodes = [(node, text) for node, text in _shared().body if text in shared_texts]
     text = header + "\n\n" + _render_imports(imports)
@@ -320,37 +320,3 @@ def rendered() -> dict[Path, str]:
     files[documents_dir() / "README.md"] = readme.render()
     files[stack_path()] = dump(stack.template())
     return files
-
-
-def stale() -> list[Path]:
-    """Generated files whose committed text differs from a fresh build (or that are missing or extra)."""
-    files = rendered()
-    out = [path for path, text in files.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
-    extra = [p for p in documents_dir().glob("*.yaml") if p not in files]
-    return sorted(out + extra)
-
-
-def write() -> list[Path]:
-    written = []
-    documents_dir().mkdir(parents=True, exist_ok=True)
-    for path, text in rendered().items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if "--check" in args:
-        out = stale()
-        for path in out:
-            print(f"stale: {path.relative_to(repo_root())}")
-        return 1 if out else 0
-    for path in write():
-        print(f"wrote {path.relative_to(repo_root())}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

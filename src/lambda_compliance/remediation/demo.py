@@ -106,7 +106,7 @@ def _parameters(target: RemediationTarget, resource_id: str, values: _DemoValues
 def _describe(exc: runner.StepFailed) -> str:
     from botocore.exceptions import ClientError
 
-    from lambda_compliance.engine import describe_error
+    from lambda_compliance.scanner.engine import describe_error
 
     if isinstance(exc.error, ClientError):
         if exc.error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 500:

@@ -159,7 +159,7 @@ def _concrete(value):
 
 def restricted_by(statement, keys):
     """Is ``statement`` pinned to a concrete value of one of ``keys``? The judgement of
-    lambda_compliance.policy.source_restriction: positive operators only, IfExists and
+    lambda_compliance.domain.iam.policy.source_restriction: positive operators only, IfExists and
     ForAllValues do not count, unknown keys do not count (a test keeps the two in step)."""
     for operator, block in (statement.get("Condition") or {}).items():
         qualifier, _, base = operator.lower().rpartition(":")

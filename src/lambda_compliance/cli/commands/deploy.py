@@ -1,0 +1,122 @@
+"""``lambda-compliance deploy``: package, then deploy to one account or, with ``--org``, a whole organization."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lambda_compliance.cli import UsageError, command
+
+
+def _csv(raw: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
+
+
+def _configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--bucket", required=True, help="S3 bucket for the layer, rule zips and templates (same region)")
+    p.add_argument("--prefix", default="lambda-compliance/", help="key prefix in the buckets (default: %(default)s)")
+    p.add_argument("--org", action="store_true", help="deploy for the whole AWS Organization (StackSets, org packs)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; make no AWS request")
+    p.add_argument("--packs", help="comma-separated conformance packs from conformance-packs/ (default: none)")
+    p.add_argument("--packs-dir", metavar="DIR", help="where the generated packs are (default: conformance-packs/)")
+    p.add_argument("--stack-name", default=None, help="rule stack name (default: lambda-compliance-rules)")
+    p.add_argument(
+        "--parameter",
+        action="append",
+        metavar="KEY=VALUE",
+        help="rule stack parameter, e.g. ReservedConcurrency=2 or KmsKeyArn=arn:... (repeatable)",
+    )
+    p.add_argument(
+        "--tag",
+        action="append",
+        metavar="KEY=VALUE",
+        help="tag for the rule stack, propagated to its functions and roles, e.g. Owner=security (repeatable)",
+    )
+    p.add_argument("--pack-parameter", action="append", metavar="KEY=VALUE", help="conformance pack parameter")
+    p.add_argument("--artifacts", metavar="DIR", help="build into DIR and keep it (default: a temporary folder)")
+    aws = p.add_argument_group("AWS")
+    aws.add_argument("--profile", help="AWS named profile")
+    aws.add_argument("--region", help="AWS region (default: the profile's region)")
+    aws.add_argument("--endpoint-url", help="send every AWS request to this endpoint (e.g. a moto server)")
+    org = p.add_argument_group("organization (--org)")
+    org.add_argument("--conformance-bucket", help="awsconfigconforms-... bucket the organization packs are read from")
+    org.add_argument("--ou", help="comma-separated OU ids the StackSets target (default: the organization root)")
+    org.add_argument("--accounts", help="comma-separated accounts allowed to invoke (default: every ACTIVE account)")
+    org.add_argument("--exclude-accounts", help="comma-separated accounts the organization packs skip")
+    org.add_argument("--regions", help="comma-separated regions for the remediation StackSet (default: --region)")
+    org.add_argument("--execution-role-name", default=None, help="member-account role name")
+    p.add_argument("--no-remediation", action="store_true", help="do not deploy templates/remediation.yaml")
+    p.add_argument("--remediation-parameter", action="append", metavar="KEY=VALUE", help="remediation parameter")
+
+
+def _options(args: argparse.Namespace, root: Path) -> Any:
+    from lambda_compliance.deploy.run import Options, parse_assignments
+    from lambda_compliance.packaging import naming
+
+    accounts = _csv(args.accounts) if args.accounts else None
+    return Options(
+        bucket=args.bucket,
+        org=args.org,
+        prefix=args.prefix,
+        stack_name=args.stack_name or naming.RULE_STACK,
+        packs=_csv(args.packs),
+        packs_dir=Path(args.packs_dir) if args.packs_dir else root / "conformance-packs",
+        templates_dir=root / "templates",
+        stack_parameters=parse_assignments(args.parameter, "--parameter"),
+        tags=parse_assignments(args.tag, "--tag"),
+        pack_parameters=parse_assignments(args.pack_parameter, "--pack-parameter"),
+        execution_role_name=args.execution_role_name or naming.MEMBER_ROLE_NAME,
+        conformance_bucket=args.conformance_bucket,
+        organizational_units=_csv(args.ou),
+        accounts=accounts,
+        remediation=not args.no_remediation,
+        regions=_csv(args.regions),
+        remediation_parameters=parse_assignments(args.remediation_parameter, "--remediation-parameter"),
+        excluded_accounts=_csv(args.exclude_accounts),
+    )
+
+
+@command("deploy", _configure)
+def run_deploy(args: argparse.Namespace) -> int:
+    """Deploy the rules to one account, or with --org to an organization; --dry-run prints the plan."""
+    from lambda_compliance import catalog
+    from lambda_compliance.cli.commands.package import repository_root
+    from lambda_compliance.deploy.aws import Aws, DeployError
+    from lambda_compliance.deploy.run import Deployment
+    from lambda_compliance.packaging import build
+    from lambda_compliance.packaging.layer import PackagingError
+
+    if not args.org:
+        org_only = ("conformance_bucket", "ou", "accounts", "exclude_accounts", "regions", "execution_role_name")
+        given = [f"--{name.replace('_', '-')}" for name in org_only if getattr(args, name)]
+        if given:
+            raise UsageError(f"{given[0]} applies to --org deployments only")
+    session = None
+    region = args.region
+    if not args.dry_run or not region:
+        from lambda_compliance.cli import _session
+
+        session = _session(args)
+        region = region or session.region_name
+    if not region:
+        if not args.dry_run:
+            raise UsageError("no AWS region set (use --region)")
+        region = "<region>"
+    root = repository_root()
+    with tempfile.TemporaryDirectory(prefix="lambda-compliance-") as scratch:
+        output = Path(args.artifacts) if args.artifacts else Path(scratch)
+        try:
+            options = _options(args, root)
+            built = build.build(output, list(catalog.all_rules()), catalog.rules_dir())
+            aws = None if args.dry_run else Aws(session, region, endpoint_url=args.endpoint_url)
+            deployment = Deployment(options, built, region, aws)
+            if args.dry_run:
+                deployment.print_plan(sys.stdout)
+            else:
+                deployment.run(sys.stdout)
+        except (DeployError, PackagingError) as exc:
+            raise UsageError(str(exc)) from None
+    return 0

@@ -1,0 +1,1 @@
+"""Account services: CloudTrail, GuardDuty and Inspector, the VPCs that host functions."""

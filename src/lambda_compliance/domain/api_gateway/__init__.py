@@ -1,0 +1,1 @@
+"""API Gateway: stage and method identity from CIs, settings and their judgements."""

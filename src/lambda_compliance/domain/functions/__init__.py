@@ -1,0 +1,2 @@
+"""Lambda functions: function CIs and settings, runtimes, environment secrets, log groups,
+networking."""

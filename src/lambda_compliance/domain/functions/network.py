@@ -1,0 +1,167 @@
+"""A Lambda function's network placement: VPC attachment, Availability Zones, security-group egress.
+
+The function CI records ``vpcConfig.subnetIds`` and ``securityGroupIds``; the
+subnets' Availability Zones and the groups' egress rules come from EC2: one
+DescribeSubnets / DescribeSecurityGroups call per function with all its ids,
+memoised by the reader so functions sharing subnets or groups share the call.
+EC2 fails a whole batch when one id no longer exists; only then are the ids
+asked one by one, to tell the survivors from the deleted.
+
+Egress judgement (``open_egress``): a rule reaches *the internet* when its
+destination is ``0.0.0.0/0`` or ``::/0``, or a public range wider than a /24
+(IPv4) or /48 (IPv6), so splitting the internet into halves (``0.0.0.0/1`` and
+``128.0.0.0/1``) changes nothing. Private ranges, single hosts or small public
+blocks, security groups and prefix lists (VPC endpoints) count as restricted.
+Internet egress is acceptable only for TCP or UDP on allowed ports; all
+traffic (protocol -1), port ranges reaching other ports, and other protocols
+(ICMP, ...) are open egress. A destination that cannot be read counts as open.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+
+SUBNET_NOT_FOUND = ("InvalidSubnetID.NotFound",)
+GROUP_NOT_FOUND = ("InvalidGroup.NotFound",)
+MAX_PORT = 65535
+
+_PROTOCOL_NAMES = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+_PORT_PROTOCOLS = frozenset({"tcp", "udp"})
+
+
+@dataclass(frozen=True)
+class VpcAttachment:
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+
+
+def _ids(config: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = config.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise MalformedConfigurationItem(f"configuration.vpcConfig.{key} is not a list of ids")
+    return tuple(value)
+
+
+def vpc_attachment(ci: ConfigItem) -> VpcAttachment | None:
+    """The function's subnets and security groups, or None when it is not attached to a VPC."""
+    config = ci.get("vpcConfig")
+    if config is None:
+        return None
+    if not isinstance(config, dict):
+        raise MalformedConfigurationItem("configuration.vpcConfig is not an object")
+    subnets = _ids(config, "subnetIds")
+    if not subnets:
+        return None
+    return VpcAttachment(subnets, _ids(config, "securityGroupIds"))
+
+
+def _by_id(
+    aws: AwsReader,
+    operation: str,
+    result_key: str,
+    id_param: str,
+    id_field: str,
+    missing: tuple[str, ...],
+    ids: Iterable[str],
+) -> dict[str, dict[str, Any]]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    items = aws.collect("ec2", operation, result_key, missing=missing, **{id_param: wanted})
+    if not items and len(wanted) > 1:  # one deleted id failed the batch: find the ones that still exist
+        items = [
+            item
+            for one in wanted
+            for item in aws.collect("ec2", operation, result_key, missing=missing, **{id_param: [one]})
+        ]
+    return {item[id_field]: item for item in items if isinstance(item, dict) and item.get(id_field)}
+
+
+def subnets(aws: AwsReader, subnet_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """DescribeSubnets entries by id; ids that no longer exist are absent."""
+    return _by_id(aws, "describe_subnets", "Subnets", "SubnetIds", "SubnetId", SUBNET_NOT_FOUND, subnet_ids)
+
+
+def security_groups(aws: AwsReader, group_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """DescribeSecurityGroups entries by id; ids that no longer exist are absent."""
+    return _by_id(aws, "describe_security_groups", "SecurityGroups", "GroupIds", "GroupId", GROUP_NOT_FOUND, group_ids)
+
+
+def availability_zones(found: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The distinct Availability Zones of described subnets, sorted."""
+    return sorted({s["AvailabilityZone"] for s in found.values() if isinstance(s.get("AvailabilityZone"), str)})
+
+
+@dataclass(frozen=True)
+class OpenEgress:
+    group_id: str
+    protocol: str  # all, tcp, udp, icmp, icmpv6 or an IP protocol number
+    ports: str  # "443", "0-65535"; "" when the protocol has no ports
+    destination: str
+
+    def describe(self) -> str:
+        what = "all traffic" if self.protocol == "all" else " ".join(filter(None, (self.protocol, self.ports)))
+        return f"{self.group_id} {what} to {self.destination}"
+
+
+def _reaches_internet(cidr: Any) -> bool:
+    if not isinstance(cidr, str):
+        return False
+    try:
+        network = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return True  # a destination we cannot read is not proven narrow
+    widest_restricted = 24 if network.version == 4 else 48
+    return network.prefixlen == 0 or (network.prefixlen < widest_restricted and not network.is_private)
+
+
+def _internet_destinations(permission: Mapping[str, Any]) -> list[str]:
+    found = [r.get("CidrIp") for r in permission.get("IpRanges") or [] if isinstance(r, dict)]
+    found += [r.get("CidrIpv6") for r in permission.get("Ipv6Ranges") or [] if isinstance(r, dict)]
+    return [cidr for cidr in found if _reaches_internet(cidr)]
+
+
+def _port_range(permission: Mapping[str, Any]) -> tuple[int, int]:
+    low, high = permission.get("FromPort"), permission.get("ToPort")
+    if not isinstance(low, int) or not isinstance(high, int) or low < 0 or high < 0:
+        return 0, MAX_PORT
+    return low, high
+
+
+def open_egress(group: Mapping[str, Any], allowed_ports: Iterable[int]) -> list[OpenEgress]:
+    """The group's egress rules that reach the internet beyond TCP/UDP on ``allowed_ports``."""
+    allowed = frozenset(allowed_ports)
+    group_id = str(group.get("GroupId", "security group"))
+    findings: list[OpenEgress] = []
+    for permission in group.get("IpPermissionsEgress") or []:
+        if not isinstance(permission, dict):
+            continue
+        destinations = _internet_destinations(permission)
+        if not destinations:
+            continue
+        raw = str(permission.get("IpProtocol", "-1")).lower()
+        protocol = _PROTOCOL_NAMES.get(raw, raw)
+        ports = ""
+        if protocol in _PORT_PROTOCOLS:
+            low, high = _port_range(permission)
+            if high - low + 1 <= len(allowed) and all(port in allowed for port in range(low, high + 1)):
+                continue
+            ports = str(low) if low == high else f"{low}-{high}"
+        findings.extend(OpenEgress(group_id, protocol, ports, cidr) for cidr in destinations)
+    return findings
+
+
+def port_list(ports: Iterable[int]) -> str:
+    return ", ".join(str(p) for p in sorted(set(ports)))
+
+
+# One TCP/UDP port, 0-65535, for parameters listing ports.
+PORT_PATTERN = r"(6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|\d{1,4})"

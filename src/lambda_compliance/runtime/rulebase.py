@@ -1,0 +1,141 @@
+"""The base every rule extends: metadata as data, parameters parsed once, CIs normalised once.
+
+A rule file declares a ``RuleSpec`` and implements ``assess`` (change-triggered)
+or ``assess_periodic``. The same class runs inside the Config rule Lambda
+(through rdklib's ``Evaluator``) and inside ``lambda-compliance scan``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
+
+from lambda_compliance.runtime import clock, exemptions
+from lambda_compliance.runtime.aws_reader import AwsReader, reader_for
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.params import Param, parse_parameters
+
+Severity = Literal["critical", "high", "medium", "low"]
+Frequency = Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]
+
+ANNOTATION_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """The SSM Automation document that fixes a NON_COMPLIANT resource of this rule."""
+
+    document: str
+    resource_parameter: str
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    aws_owned: bool = False
+    # Safe to run without an operator's approval (changes only a setting, never access for callers).
+    automatic_safe: bool = False
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    title: str  # what COMPLIANT means, one sentence (the Config rule description after its clause ids)
+    resource_types: tuple[str, ...]
+    severity: Severity
+    family: str
+    parameters: tuple[Param, ...] = ()
+    periodic: bool = False
+    frequency: Frequency = "TwentyFour_Hours"
+    # IAM actions the rule's Lambda needs beyond config:PutEvaluations (for its least-privilege role).
+    iam_actions: tuple[str, ...] = ()
+    remediation: Remediation | None = None
+    # CI types the rule looks up through the reader's inventory (the scanner collects them too).
+    related_types: tuple[str, ...] = ()
+
+    @property
+    def inventory_types(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.resource_types + self.related_types))
+
+
+def _evaluation(compliance: str, annotation: str, resource_id: str | None, resource_type: str | None) -> Evaluation:
+    text = " ".join(annotation.split()) or compliance.replace("_", " ").lower()
+    if len(text) > ANNOTATION_LIMIT:
+        text = text[: ANNOTATION_LIMIT - 3] + "..."
+    return Evaluation(compliance, resourceId=resource_id, resourceType=resource_type, annotation=text)
+
+
+def compliant(annotation: str, resource_id: str | None = None, resource_type: str | None = None) -> Evaluation:
+    return _evaluation(ComplianceType.COMPLIANT, annotation, resource_id, resource_type)
+
+
+def non_compliant(annotation: str, resource_id: str | None = None, resource_type: str | None = None) -> Evaluation:
+    return _evaluation(ComplianceType.NON_COMPLIANT, annotation, resource_id, resource_type)
+
+
+def not_applicable(annotation: str, resource_id: str | None = None, resource_type: str | None = None) -> Evaluation:
+    return _evaluation(ComplianceType.NOT_APPLICABLE, annotation, resource_id, resource_type)
+
+
+class ComplianceRule(ConfigRule):
+    """An rdklib ConfigRule whose metadata, parameters and CI handling are shared."""
+
+    spec: ClassVar[RuleSpec]
+
+    @classmethod
+    def rule_name(cls) -> str:
+        return cls.__name__
+
+    def evaluate_parameters(self, rule_parameters: Mapping[str, Any] | None) -> dict[str, Any]:
+        values = parse_parameters(self.spec.parameters, rule_parameters)
+        self.check_parameters(values)
+        raw_exemptions = rule_parameters.get(exemptions.PARAMETER) if isinstance(rule_parameters, Mapping) else None
+        values[exemptions.PARAMETER] = exemptions.decode(raw_exemptions, self.rule_name())
+        return values
+
+    def check_parameters(self, values: dict[str, Any]) -> None:
+        """Cross-parameter checks (e.g. min <= max); raise InvalidParametersError."""
+
+    def evaluate_change(
+        self,
+        event: Mapping[str, Any],
+        client_factory: Any,
+        configuration_item: Mapping[str, Any],
+        valid_rule_parameters: dict[str, Any],
+    ) -> list[Evaluation]:
+        ci = ConfigItem.of(configuration_item)
+        if ci.is_deleted:
+            return [not_applicable("resource was deleted")]
+        if ci.resource_type not in self.spec.resource_types:
+            return [not_applicable(f"{ci.resource_type or 'unknown type'} is not evaluated by this rule")]
+        if not ci.resource_id:
+            return [non_compliant("cannot evaluate: configuration item has no resourceId")]
+        try:
+            evaluations = list(self.assess(ci, reader_for(client_factory, event), valid_rule_parameters))
+        except MalformedConfigurationItem as exc:
+            evaluations = [non_compliant(f"cannot evaluate: {exc}")]
+        return exemptions.apply(
+            evaluations,
+            valid_rule_parameters.get(exemptions.PARAMETER, ()),
+            clock.today(),
+            default_id=ci.resource_id,
+            resource_name=ci.resource_name,
+            arn=ci.arn or "",
+            tags=ci.tags,
+        )
+
+    def evaluate_periodic(
+        self, event: Mapping[str, Any], client_factory: Any, valid_rule_parameters: dict[str, Any]
+    ) -> list[Evaluation]:
+        evaluations = list(self.assess_periodic(reader_for(client_factory, event), valid_rule_parameters))
+        return exemptions.apply(evaluations, valid_rule_parameters.get(exemptions.PARAMETER, ()), clock.today())
+
+    # what a rule implements -------------------------------------------------
+    def assess(self, ci: ConfigItem, aws: AwsReader, params: dict[str, Any]) -> Iterable[Evaluation]:
+        raise NotImplementedError(f"{self.rule_name()} is not change-triggered")
+
+    def assess_periodic(self, aws: AwsReader, params: dict[str, Any]) -> Iterable[Evaluation]:
+        raise NotImplementedError(f"{self.rule_name()} is not periodic")
+
+
+def handle(rule_class: type[ComplianceRule], event: Mapping[str, Any], context: Any) -> Any:
+    """The Config rule Lambda entry point for ``rule_class`` (rdklib does the Config plumbing)."""
+    return Evaluator(rule_class(), list(rule_class.spec.resource_types)).handle(event, context)

@@ -1,0 +1,156 @@
+"""One scan of one account and region (live, an endpoint such as moto, or a snapshot)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+
+from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
+from lambda_compliance.runtime.ci import ConfigItem
+from lambda_compliance.runtime.rulebase import ComplianceRule
+from lambda_compliance.scanner import collectors, engine
+from lambda_compliance.scanner.clients import RequestCounter, ScanClientFactory
+from lambda_compliance.scanner.collectors import CollectContext, ProgressSink
+
+
+@dataclass
+class ScanReport:
+    outcome: engine.Outcome
+    account_id: str
+    region: str
+    started: str
+    seconds: float
+    requests: dict[str, int] = field(default_factory=dict)
+    resources: int = 0
+    source: str = "aws"
+
+    @property
+    def request_total(self) -> int:
+        return sum(self.requests.values())
+
+
+def inventory_types(rules: Iterable[type[ComplianceRule]]) -> set[str]:
+    return {t for rule in rules for t in rule.spec.inventory_types}
+
+
+def scan_account(
+    rules: list[type[ComplianceRule]],
+    *,
+    session: boto3.Session,
+    region: str,
+    endpoint_url: str | None = None,
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: ProgressSink | None = None,
+    workers: int = 16,
+) -> ScanReport:
+    """Collect the CIs the rules need from the account's APIs, then evaluate every rule."""
+    engine.validate_parameters(rules, parameters or {})  # fail fast, before any AWS request
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    counter = RequestCounter()
+    factory = ScanClientFactory(session, region, endpoint_url=endpoint_url, counter=counter, inventory=LocalInventory())
+    account_id = factory.build_client("sts").get_caller_identity()["Account"]
+    factory.reader.account_id = account_id
+    sink = progress or ProgressSink()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        ctx = CollectContext(
+            reader=factory.reader,
+            account_id=account_id,
+            region=region,
+            capture_time=started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            pool=pool,
+            progress=sink,
+        )
+        items = collectors.collect(ctx, inventory_types(rules))
+    if ctx.built and set(ctx.built) <= set(ctx.failures):
+        # Nothing could be collected at all (region not enabled, no access): the target failed, say it once.
+        raise next(iter(ctx.failures.values()))
+    factory.reader.inventory = LocalInventory(items)
+    # A rule whose resources could not be collected reports that error; every other rule still runs.
+    blocked = {r: sorted(ctx.failures.keys() & set(r.spec.inventory_types)) for r in rules}
+    runnable = [r for r in rules if not blocked[r]]
+    outcome = _evaluate(runnable, items, factory, parameters, account_id, region, sink, workers)
+    for rule, types in blocked.items():
+        if types:
+            message = f"cannot collect {types[0]}: {engine.describe_error(ctx.failures[types[0]])}"
+            outcome.errors.append(engine.RuleError(rule.rule_name(), message, "", account_id, region))
+    return ScanReport(
+        outcome=outcome,
+        account_id=account_id,
+        region=region,
+        started=started.isoformat(timespec="seconds"),
+        seconds=time.perf_counter() - clock,
+        requests=counter.by_operation(),
+        resources=len(items),
+    )
+
+
+class OfflineClientFactory:
+    """A snapshot scan has no AWS access: a rule that needs a service API reports so."""
+
+    def __init__(self, items: list[ConfigItem], account_id: str, region: str) -> None:
+        self.reader = AwsReader(self, account_id=account_id, region=region, inventory=LocalInventory(items))
+
+    def build_client(self, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
+        raise OfflineDataError(f"needs the {service} API, which a snapshot scan does not call")
+
+
+class OfflineDataError(RuntimeError):
+    """Raised by the offline factory; the engine reports the rule as skipped for that resource."""
+
+    skip = True
+
+
+def scan_items(
+    rules: list[type[ComplianceRule]],
+    items: list[ConfigItem],
+    *,
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: ProgressSink | None = None,
+    source: str = "snapshot",
+) -> ScanReport:
+    engine.validate_parameters(rules, parameters or {})
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    account_id = next((ci.account_id for ci in items if ci.account_id), "") or ""
+    region = next((ci.region for ci in items if ci.region and ci.region != "global"), "") or ""
+    factory = OfflineClientFactory(items, account_id, region)
+    outcome = _evaluate(rules, items, factory, parameters, account_id, region, progress or ProgressSink(), 4)
+    return ScanReport(
+        outcome=outcome,
+        account_id=account_id,
+        region=region,
+        started=started.isoformat(timespec="seconds"),
+        seconds=time.perf_counter() - clock,
+        resources=len(items),
+        source=source,
+    )
+
+
+def _evaluate(
+    rules: list[type[ComplianceRule]],
+    items: list[ConfigItem],
+    factory: Any,
+    parameters: Mapping[str, Mapping[str, Any]] | None,
+    account_id: str,
+    region: str,
+    sink: ProgressSink,
+    workers: int,
+) -> engine.Outcome:
+    sink.add_total(engine.count_tasks(rules, items))
+    return engine.run(
+        rules,
+        items,
+        factory,
+        parameters=parameters,
+        account_id=account_id,
+        region=region,
+        workers=workers,
+        on_progress=sink.advance,
+    )
