@@ -14,6 +14,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
 from lambda_compliance import catalog
+from lambda_compliance import cloudformation as cfn
 from lambda_compliance.cli import main
 from lambda_compliance.deploy import invoke_permissions, stacks
 from lambda_compliance.deploy.aws import Aws, DeployError
@@ -559,7 +560,6 @@ def test_org_deploy_outside_an_organization_is_one_line(moto, built) -> None:
 
 
 def test_committed_packs_point_at_the_rule_stack_functions_and_need_no_extra_parameter() -> None:
-    import yaml
 
     from lambda_compliance.cli.commands.package import repository_root
     from lambda_compliance.deploy import packs
@@ -575,7 +575,7 @@ def test_committed_packs_point_at_the_rule_stack_functions_and_need_no_extra_par
         pack.inputs({}, {})  # single account: every parameter has a default
         org = pack.inputs({"RuleAccountId": ACCOUNT, "ExecutionRoleName": naming.MEMBER_ROLE_NAME}, {})
         assert {p["ParameterName"] for p in org} == {"RuleAccountId", "ExecutionRoleName"}
-        template = yaml.load(pack.body, Loader=packs._Loader)
+        template = cfn.load(pack.body)
         for resource in template["Resources"].values():
             if resource["Type"] != "AWS::Config::ConfigRule":
                 continue

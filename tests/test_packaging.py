@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 
 from lambda_compliance import catalog
+from lambda_compliance import cloudformation as cfn
 from lambda_compliance.domain.iam import actions
 from lambda_compliance.packaging import build, layer, naming, permissions
 from lambda_compliance.packaging.layer import PackagingError
@@ -264,7 +264,7 @@ def test_entry_leaves_malformed_parameters_for_the_rule_to_report() -> None:
 
 
 def load(path: Path) -> dict[str, object]:
-    return yaml.safe_load(path.read_text())
+    return cfn.load(path.read_text())
 
 
 def test_generated_and_hand_written_templates_pass_cfn_lint(built: build.Build) -> None:
@@ -366,8 +366,8 @@ def test_package_command_reports_sizes(tmp_path: Path, capsys: pytest.CaptureFix
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
     assert set(manifest["rules"]) == set(catalog.rule_names())
     assert manifest["layer"]["data"] == [
-        "lambda_compliance/domain/iam/iam_actions.json.gz",
         "lambda_compliance/domain/functions/runtimes.json",
+        "lambda_compliance/domain/iam/iam_actions.json.gz",
     ]
 
 

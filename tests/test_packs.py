@@ -14,11 +14,11 @@ import pytest
 from conftest import verdict_map
 
 from lambda_compliance import catalog, packs
+from lambda_compliance import cloudformation as cfn
 from lambda_compliance.catalog import frameworks
 from lambda_compliance.cli import main
 from lambda_compliance.config_file import Settings
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs import cfn
 from lambda_compliance.packs.rules import INPUT_PARAMETERS_LIMIT, TUNABLE
 from lambda_compliance.scanner import engine
 

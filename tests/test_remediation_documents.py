@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 
+from lambda_compliance import cloudformation as cfn
 from lambda_compliance.remediation import build, runner, stack
 from lambda_compliance.remediation.aws_runbooks import RUNBOOKS
 
@@ -143,7 +143,7 @@ def test_client_variables_follow_the_convention_the_permission_analysis_reads():
 
 
 def test_role_allows_exactly_what_documents_and_aws_runbooks_call():
-    template = yaml.safe_load(build.stack_path().read_text())
+    template = cfn.load(build.stack_path().read_text())
     role = template["Resources"]["RemediationRole"]["Properties"]
     granted = set()
     for statement in role["Policies"][0]["PolicyDocument"]["Statement"]:
@@ -169,7 +169,7 @@ def test_permissions_of_one_document():
 
 
 def test_stack_deploys_every_document_with_its_generated_content():
-    template = yaml.safe_load(build.stack_path().read_text())
+    template = cfn.load(build.stack_path().read_text())
     documents = {
         r["Properties"]["Name"]: r["Properties"]
         for r in template["Resources"].values()

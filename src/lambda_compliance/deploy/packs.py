@@ -17,30 +17,16 @@ from typing import Any
 
 import yaml
 
+from lambda_compliance import cloudformation as cfn
 from lambda_compliance.deploy.aws import Aws, DeployError
 from lambda_compliance.packaging import naming
 
-INLINE_LIMIT = 51_200
-S3_LIMIT = 300 * 1024
+INLINE_LIMIT = cfn.INLINE_LIMIT
+S3_LIMIT = cfn.PACK_S3_LIMIT
 RULE_ACCOUNT = "RuleAccountId"
 EXECUTION_ROLE = "ExecutionRoleName"
 REMEDIATION_ROLE_PREFIX = "RemediationRoleNamePrefix"
 CONFORMS_PREFIX = "awsconfigconforms"
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads CloudFormation short tags (!Ref, !Sub...) as plain values: only Parameters are needed here."""
-
-
-def _any_tag(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
-
-
-_Loader.add_multi_constructor("!", _any_tag)
 
 
 @dataclass(frozen=True)
@@ -64,7 +50,7 @@ class Pack:
     def declared(self) -> dict[str, Any]:
         """Parameter name -> its Default (None when it has none)."""
         try:
-            template = yaml.load(self.body, Loader=_Loader) or {}
+            template = cfn.load(self.body) or {}
         except yaml.YAMLError as exc:
             raise DeployError(f"{self.path} is not valid YAML: {str(exc).splitlines()[0]}") from None
         params = template.get("Parameters") if isinstance(template, dict) else None

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from lambda_compliance import __version__
-from lambda_compliance.packaging import cfn, layer, member_role, naming, rule_stack
+from lambda_compliance import cloudformation as cfn
+from lambda_compliance.packaging import layer, member_role, naming, rule_stack
 from lambda_compliance.packaging import permissions as perms
 from lambda_compliance.packaging.layer import PackagingError
 from lambda_compliance.runtime.rulebase import ComplianceRule

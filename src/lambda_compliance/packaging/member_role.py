@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from lambda_compliance.cloudformation import policy, ref, sub
 from lambda_compliance.packaging import naming
 from lambda_compliance.packaging import permissions as perms
-from lambda_compliance.packaging.cfn import policy, ref, sub
 from lambda_compliance.runtime.rulebase import ComplianceRule
 
 COMMITTED_PATH = "templates/member-account-role.yaml"

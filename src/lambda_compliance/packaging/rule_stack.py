@@ -25,9 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from lambda_compliance.packaging import naming
-from lambda_compliance.packaging import permissions as perms
-from lambda_compliance.packaging.cfn import (
+from lambda_compliance.cloudformation import (
     NO_VALUE,
     and_,
     equals,
@@ -38,6 +36,8 @@ from lambda_compliance.packaging.cfn import (
     ref,
     sub,
 )
+from lambda_compliance.packaging import naming
+from lambda_compliance.packaging import permissions as perms
 from lambda_compliance.runtime.rulebase import ComplianceRule
 
 RUNTIME = "python3.12"

@@ -20,19 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lambda_compliance import cloudformation as cfn
 from lambda_compliance.catalog import frameworks
 from lambda_compliance.config_file import Settings
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs import cfn
 from lambda_compliance.packs import remediation as remediation_config
 from lambda_compliance.packs.rules import PackError, base_conditions, base_parameters, rule_resource
 from lambda_compliance.runtime.rulebase import ComplianceRule
 
 __all__ = ["INLINE_LIMIT", "PARAMETER_LIMIT", "S3_LIMIT", "BuiltPack", "Pack", "PackError", "build", "build_all"]
 
-INLINE_LIMIT = 51_200
-S3_LIMIT = 300_000  # "300 KB": the smaller reading, so a pack that passes fits either way
-PARAMETER_LIMIT = 60
+INLINE_LIMIT = cfn.INLINE_LIMIT
+S3_LIMIT = cfn.PACK_S3_LIMIT
+PARAMETER_LIMIT = cfn.PACK_PARAMETER_LIMIT
 ALL = "all"
 DEFAULT_DIR = "conformance-packs"
 
@@ -133,9 +133,9 @@ def build(pack: Pack, rules: Sequence[type[ComplianceRule]], settings: Settings)
     body = template(pack, chosen, settings)
     fixes = sum(1 for r in body["Resources"].values() if r["Type"] == "AWS::Config::RemediationConfiguration")
     count = len(body["Parameters"])
-    text = cfn.dump(body, _header(pack, chosen, fixes, count, inline=True))
+    text = cfn.dump(body, _header(pack, chosen, fixes, count, inline=True), compact=True)
     if len(text.encode("utf-8")) > INLINE_LIMIT:
-        text = cfn.dump(body, _header(pack, chosen, fixes, count, inline=False))
+        text = cfn.dump(body, _header(pack, chosen, fixes, count, inline=False), compact=True)
     if len(text.encode("utf-8")) > S3_LIMIT:
         raise PackError(f"pack {pack.key}: {len(text.encode('utf-8'))} bytes, over the {S3_LIMIT:,}-byte S3 limit")
     return BuiltPack(

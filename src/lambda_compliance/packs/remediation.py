@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lambda_compliance.cloudformation import Flow, Intrinsic, equals, not_, ref, sub
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs.cfn import Flow, Intrinsic, equals, not_, ref, sub
 from lambda_compliance.packs.rules import PackError
 from lambda_compliance.remediation import wiring
 from lambda_compliance.runtime.rulebase import ComplianceRule

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_compliance.catalog import frameworks
+from lambda_compliance.cloudformation import NO_VALUE, Flow, Intrinsic, equals, if_, not_, ref, sub
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs.cfn import NO_VALUE, Flow, Intrinsic, equals, if_, not_, ref, sub
 from lambda_compliance.runtime import exemptions
 from lambda_compliance.runtime.rulebase import ComplianceRule
 

@@ -23,8 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
-
+from lambda_compliance import cloudformation as cfn
 from lambda_compliance.remediation import sources as sources_package
 
 RUNTIME = "python3.11"  # the newest Python runtime aws:executeScript documents (templates/ssm/README.md)
@@ -297,26 +296,11 @@ def document(src: Source) -> dict[str, Any]:
     }
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, width=120, allow_unicode=True, default_flow_style=False)
-
-
 def rendered() -> dict[Path, str]:
     """Every generated file and its text."""
     from lambda_compliance.remediation import readme, stack
 
-    files = {documents_dir() / f"{src.name}.yaml": dump(document(src)) for src in sources()}
+    files = {documents_dir() / f"{src.name}.yaml": cfn.dump(document(src)) for src in sources()}
     files[documents_dir() / "README.md"] = readme.render()
-    files[stack_path()] = dump(stack.template())
+    files[stack_path()] = cfn.dump(stack.template())
     return files

@@ -1,9 +1,11 @@
-"""CloudFormation YAML with short-form intrinsics (``!Ref``, ``!Sub``, ``!If``...), written and read back.
+"""The one CloudFormation writer: intrinsics, YAML dumping, reading back, and AWS's size limits.
 
-The generator builds templates from plain dicts holding ``Intrinsic`` values; the
-dumper writes them as short tags (what a person reads in a pack), and
-``load`` turns the tags back into the long form (``{"Ref": ...}``) so tests can
-resolve parameters and measure InputParameters exactly as CloudFormation would.
+Every template the project generates goes through here: the rule stack, the member-account role,
+the conformance packs, the remediation stack and the SSM documents it carries. Templates are plain
+dicts holding ``Intrinsic`` values; ``dump`` writes those as short tags (``!Ref``, ``!Sub``...), what a
+person reads in a pack, multi-line strings (scripts) as literal blocks, list items indented under
+their key, never YAML anchors. ``load`` turns the tags back into the long form (``{"Ref": ...}``) so
+tests can resolve parameters exactly as CloudFormation would (``Resolver``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ def not_(condition: Any) -> Intrinsic:
 
 def equals(a: Any, b: Any) -> Intrinsic:
     return Intrinsic("Equals", [a, b])
+
+
+def get_att(resource: str, attribute: str) -> Intrinsic:
+    return Intrinsic("GetAtt", f"{resource}.{attribute}")
+
+
+def and_(*conditions: Any) -> Intrinsic:
+    return Intrinsic("And", list(conditions))
+
+
+def condition(name: str) -> dict[str, Any]:
+    return {"Condition": name}
+
+
+def policy(*statements: Any) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
 NO_VALUE = ref("AWS::NoValue")
@@ -83,8 +101,9 @@ def _represent_flow(dumper: _Dumper, node: Flow) -> yaml.Node:
 
 
 def _represent_str(dumper: _Dumper, text: str) -> yaml.Node:
-    # Quote values YAML would otherwise read as another type ("true", "10", "") so the string survives.
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text)
+    # Scripts and policies in prose read as literal blocks; other strings are quoted only where YAML
+    # would otherwise read another type ("true", "10", "") so the string survives.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
 
 
 _Dumper.add_representer(Intrinsic, _represent_intrinsic)
@@ -92,9 +111,26 @@ _Dumper.add_representer(Flow, _represent_flow)
 _Dumper.add_representer(str, _represent_str)
 
 
-def dump(template: dict[str, Any], header: str = "") -> str:
-    body = yaml.dump(template, Dumper=_Dumper, sort_keys=False, default_flow_style=None, width=1000, allow_unicode=True)
-    return header + body
+def dump(template: Any, header: str = "", *, compact: bool = False) -> str:
+    """YAML text of ``template``; ``header`` lines become ``#`` comments above it.
+
+    ``compact`` writes innermost mappings and lists on one line: conformance packs, which must fit
+    Config's inline limit. Otherwise every mapping is a block, as a person edits a template.
+    """
+    style = {"default_flow_style": None, "width": 1000} if compact else {"default_flow_style": False, "width": 120}
+    body = yaml.dump(template, Dumper=_Dumper, sort_keys=False, allow_unicode=True, **style)
+    lines = [f"# {line}".rstrip() if not line.startswith("#") else line for line in header.strip().splitlines()]
+    return "\n".join([*lines, body]) if lines else body
+
+
+# AWS's limits on what the generated templates may be (CloudFormation and Config quotas).
+INLINE_LIMIT = 51_200  # bytes: a template body passed inline (CloudFormation and conformance packs)
+PACK_S3_LIMIT = 300_000  # bytes: a conformance pack from S3 ("300 KB": the smaller reading, fits either way)
+PACK_PARAMETER_LIMIT = 60  # parameters of one conformance pack
+
+
+def size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 class _Loader(yaml.SafeLoader):
@@ -105,6 +141,8 @@ def _construct(tag: str) -> Any:
     name = "Ref" if tag == "Ref" else f"Fn::{tag}"
 
     def construct(loader: _Loader, node: yaml.Node) -> dict[str, Any]:
+        if tag == "GetAtt" and isinstance(node, yaml.ScalarNode):
+            return {name: loader.construct_scalar(node).split(".", 1)}
         if isinstance(node, yaml.SequenceNode):
             return {name: loader.construct_sequence(node, deep=True)}
         if isinstance(node, yaml.MappingNode):
@@ -114,8 +152,12 @@ def _construct(tag: str) -> Any:
     return construct
 
 
-for _tag in ("Ref", "Sub", "If", "Not", "Equals", "And", "Or", "Join", "Select", "Split", "GetAtt"):
-    _Loader.add_constructor(f"!{_tag}", _construct(_tag))
+def _any_tag(loader: _Loader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    # Every other short-form function (FindInMap, ImportValue, Base64, Cidr, ...) in its long form too.
+    return _construct(suffix)(loader, node)
+
+
+_Loader.add_multi_constructor("!", _any_tag)
 
 
 def load(text: str) -> dict[str, Any]:
