@@ -3,18 +3,13 @@ import unittest
 import APIGATEWAY_DOMAIN_TLS12 as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, verdicts
+from lambda_compliance.testing import RuleTestCase
 from lambda_compliance.testing.api_gateway import rest_domain_ci, v2_domain_ci
 
 RULE = module.APIGATEWAY_DOMAIN_TLS12()
 
 
-class DomainTls12Test(unittest.TestCase):
-    def check(self, ci, expected):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant)), expected)
-
+class DomainTls12Test(RuleTestCase):
     def test_tls_1_2_domain_is_compliant(self):
         self.check(
             rest_domain_ci(),

@@ -3,7 +3,7 @@ import unittest
 import APIGATEWAY_METHOD_AUTHORIZATION_REQUIRED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, reader, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, verdicts
 from lambda_compliance.testing.api_gateway import (
     HTTP_API_ID,
     REST_API_ID,
@@ -20,16 +20,16 @@ RULE = module.APIGATEWAY_METHOD_AUTHORIZATION_REQUIRED()
 ROOT = rest_resource("r00t1d", "/")
 
 
-class MethodAuthorizationRequiredTest(unittest.TestCase):
+class MethodAuthorizationRequiredTest(RuleTestCase):
     def check(self, ci, stub, expected, params=None, inventory=()):
         """``stub(StubbedApis)`` queues the API responses; every format gets fresh clients and cache."""
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                stubs = StubbedApis()
-                stub(stubs)
-                aws = reader(list(inventory), factory=stubs)
-                self.assertEqual(verdicts(evaluate(RULE, variant, params, aws=aws)), expected)
-                stubs.assert_done()
+
+        def stubbed():
+            stubs = StubbedApis()
+            stub(stubs)
+            return stubs
+
+        super().check(ci, expected, params, aws=stubbed, inventory=inventory)
 
     def test_rest_methods_that_all_authorize_are_compliant(self):
         resources = [

@@ -3,7 +3,7 @@ import unittest
 import APIGATEWAY_REQUEST_VALIDATION_ENABLED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, reader, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, verdicts
 from lambda_compliance.testing.api_gateway import (
     REST_API_ID,
     StubbedApis,
@@ -23,16 +23,13 @@ VALIDATORS = [
 ]
 
 
-class RequestValidationEnabledTest(unittest.TestCase):
+class RequestValidationEnabledTest(RuleTestCase):
     def check(self, ci, resources, validators, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                stubs = StubbedApis()
-                if resources is not None:
-                    stubs.rest_api(REST_API_ID, resources, validators)
-                aws = reader(factory=stubs)
-                self.assertEqual(verdicts(evaluate(RULE, variant, params, aws=aws)), expected)
-                stubs.assert_done()
+        def stubbed():
+            stubs = StubbedApis()
+            return stubs.rest_api(REST_API_ID, resources, validators) if resources is not None else stubs
+
+        super().check(ci, expected, params, aws=stubbed)
 
     def test_methods_with_validators_are_compliant(self):
         resources = [

@@ -3,7 +3,7 @@ import unittest
 import APIGATEWAY_STAGE_LOGGING_ENABLED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, reader, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, verdicts
 from lambda_compliance.testing.api_gateway import (
     ACCESS_LOGS,
     method_settings,
@@ -23,13 +23,7 @@ def logged_rest_stage(level="ERROR", **overrides):
     )
 
 
-class StageLoggingEnabledTest(unittest.TestCase):
-    def check(self, ci, expected, params=None, inventory=()):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                aws = reader(list(inventory))
-                self.assertEqual(verdicts(evaluate(RULE, variant, params, aws=aws)), expected)
-
+class StageLoggingEnabledTest(RuleTestCase):
     def test_rest_stage_with_access_execution_logs_and_tracing_is_compliant(self):
         self.check(logged_rest_stage(), [("COMPLIANT", "stage prod writes access and execution logs and X-Ray traces")])
 

@@ -3,7 +3,7 @@ import unittest
 import APIGATEWAY_STAGE_THROTTLING_CONFIGURED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, verdicts
 from lambda_compliance.testing.api_gateway import method_settings, rest_stage_ci, v2_stage_ci
 
 RULE = module.APIGATEWAY_STAGE_THROTTLING_CONFIGURED()
@@ -14,12 +14,7 @@ def throttled_rest_stage(stage_rate=100.0, burst=200, **overrides):
     return rest_stage_ci(methodSettings={"*/*": settings, **overrides})
 
 
-class StageThrottlingConfiguredTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class StageThrottlingConfiguredTest(RuleTestCase):
     def test_rest_stage_within_the_limit_is_compliant(self):
         self.check(
             throttled_rest_stage(),

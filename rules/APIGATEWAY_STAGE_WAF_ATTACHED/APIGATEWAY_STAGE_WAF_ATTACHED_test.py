@@ -3,19 +3,14 @@ import unittest
 import APIGATEWAY_STAGE_WAF_ATTACHED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, verdicts
 from lambda_compliance.testing.api_gateway import WEB_ACL, rest_stage_ci, v2_stage_ci
 
 RULE = module.APIGATEWAY_STAGE_WAF_ATTACHED()
 CLASSIC_ACL = "arn:aws:waf-regional:us-east-1:123456789012:webacl/3b2c1d0e-aaaa-4bbb-8ccc-111122223333"
 
 
-class StageWafAttachedTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class StageWafAttachedTest(RuleTestCase):
     def test_stage_with_web_acl_is_compliant(self):
         self.check(rest_stage_ci(webAclArn=WEB_ACL), [("COMPLIANT", "stage prod is protected by web ACL payments-api")])
 

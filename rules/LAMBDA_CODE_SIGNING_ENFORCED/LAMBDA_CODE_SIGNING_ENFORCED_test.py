@@ -3,7 +3,7 @@ import unittest
 import LAMBDA_CODE_SIGNING_ENFORCED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, lambda_ci, verdicts
 from lambda_compliance.testing.functions import StubbedServices, code_signing_config
 
 RULE = module.LAMBDA_CODE_SIGNING_ENFORCED()
@@ -13,22 +13,23 @@ PROFILE_VERSION = f"{PROFILE}/Xy7Ab2Cd9E"
 VENDOR = "arn:aws:signer:us-east-1:210987654321:/signing-profiles/VendorBuilds/Qw3Er4Ty5U"
 
 
-class CodeSigningEnforcedTest(unittest.TestCase):
+class CodeSigningEnforcedTest(RuleTestCase):
     def check(self, ci, expected, attached=None, config=None, params=None):
         """``attached``: what GetFunctionCodeSigningConfig returns; ``config``: GetCodeSigningConfig's answer
         (a response, or an error code). Stubbed because moto lacks GetCodeSigningConfig."""
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                stub = StubbedServices()
-                if attached is not None:
-                    response = {"FunctionName": "orders-api", "CodeSigningConfigArn": attached}
-                    stub.add("lambda", "get_function_code_signing_config", response, {"FunctionName": "orders-api"})
-                if isinstance(config, str):
-                    stub.add_error("lambda", "get_code_signing_config", config, 404)
-                elif config is not None:
-                    stub.add("lambda", "get_code_signing_config", config, {"CodeSigningConfigArn": CSC})
-                self.assertEqual(verdicts(evaluate(RULE, variant, params, aws=stub.reader())), expected)
-                stub.assert_done()
+
+        def stubbed():
+            stub = StubbedServices()
+            if attached is not None:
+                response = {"FunctionName": "orders-api", "CodeSigningConfigArn": attached}
+                stub.add("lambda", "get_function_code_signing_config", response, {"FunctionName": "orders-api"})
+            if isinstance(config, str):
+                stub.add_error("lambda", "get_code_signing_config", config, 404)
+            elif config is not None:
+                stub.add("lambda", "get_code_signing_config", config, {"CodeSigningConfigArn": CSC})
+            return stub
+
+        super().check(ci, expected, params, aws=stubbed)
 
     def test_enforced_config_is_compliant_stubbed_because_moto_lacks_get_code_signing_config(self):
         self.check(

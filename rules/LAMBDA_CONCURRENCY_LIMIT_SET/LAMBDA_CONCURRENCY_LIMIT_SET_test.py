@@ -3,7 +3,7 @@ import unittest
 import LAMBDA_CONCURRENCY_LIMIT_SET as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, lambda_ci
 
 RULE = module.LAMBDA_CONCURRENCY_LIMIT_SET()
 
@@ -12,12 +12,7 @@ def with_reserved(value):
     return lambda_ci(supplementary={"Concurrency": {"reservedConcurrentExecutions": value}})
 
 
-class ConcurrencyLimitTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class ConcurrencyLimitTest(RuleTestCase):
     def test_reserved_concurrency_set_is_compliant(self):
         self.check(with_reserved(50.0), [("COMPLIANT", "reserved concurrency is 50")])
 

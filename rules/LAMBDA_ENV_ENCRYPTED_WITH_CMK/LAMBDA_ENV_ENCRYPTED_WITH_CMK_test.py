@@ -4,26 +4,25 @@ import LAMBDA_ENV_ENCRYPTED_WITH_CMK as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import (
-    both_formats,
-    evaluate,
+    RuleTestCase,
     lambda_ci,
     reader,
     seed_function_configuration,
-    verdicts,
 )
 
 RULE = module.LAMBDA_ENV_ENCRYPTED_WITH_CMK()
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1f0c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b"
 
 
-class EnvEncryptedWithCmkTest(unittest.TestCase):
+class EnvEncryptedWithCmkTest(RuleTestCase):
     def check(self, ci, expected, variables=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                aws = reader()
-                if variables is not False:
-                    seed_function_configuration(aws, "orders-api", variables)
-                self.assertEqual(verdicts(evaluate(RULE, variant, aws=aws)), expected)
+        def seeded():
+            aws = reader()
+            if variables is not False:
+                seed_function_configuration(aws, "orders-api", variables)
+            return aws
+
+        super().check(ci, expected, aws=seeded)
 
     def test_customer_key_is_compliant_without_api_call(self):
         # No seeded configuration: the rule must decide from the CI alone.

@@ -3,7 +3,7 @@ import unittest
 import LAMBDA_FAILURE_DESTINATION_CONFIGURED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, lambda_ci, verdicts
 from lambda_compliance.testing.functions import StubbedServices, event_invoke_config
 
 RULE = module.LAMBDA_FAILURE_DESTINATION_CONFIGURED()
@@ -12,18 +12,19 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:orders-failures"
 LISTING = ("list_function_event_invoke_configs", {"FunctionName": "orders-api"})
 
 
-class FailureDestinationConfiguredTest(unittest.TestCase):
+class FailureDestinationConfiguredTest(RuleTestCase):
     def check(self, ci, expected, configs=None, error=None):
         """``configs``: the event-invoke configs listed (None: no call expected); ``error``: the call fails."""
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                stub = StubbedServices()
-                if error:
-                    stub.add_error("lambda", LISTING[0], error, 404)
-                elif configs is not None:
-                    stub.add("lambda", LISTING[0], {"FunctionEventInvokeConfigs": configs}, LISTING[1])
-                self.assertEqual(verdicts(evaluate(RULE, variant, aws=stub.reader())), expected)
-                stub.assert_done()
+
+        def stubbed():
+            stub = StubbedServices()
+            if error:
+                stub.add_error("lambda", LISTING[0], error, 404)
+            elif configs is not None:
+                stub.add("lambda", LISTING[0], {"FunctionEventInvokeConfigs": configs}, LISTING[1])
+            return stub
+
+        super().check(ci, expected, aws=stubbed)
 
     def test_dead_letter_queue_is_compliant_without_any_call(self):
         # moto drops DeadLetterConfig, so this path is covered here, from the CI, and not end to end.

@@ -3,19 +3,14 @@ import unittest
 import LAMBDA_INSIDE_VPC as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, lambda_ci, verdicts
 
 RULE = module.LAMBDA_INSIDE_VPC()
 VPC = {"subnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"], "securityGroupIds": ["sg-0123abcd"]}
 NOT_ATTACHED = [("NON_COMPLIANT", "function is not attached to a VPC")]
 
 
-class InsideVpcTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class InsideVpcTest(RuleTestCase):
     def test_function_with_subnets_is_compliant(self):
         self.check(
             lambda_ci(vpcConfig=VPC),

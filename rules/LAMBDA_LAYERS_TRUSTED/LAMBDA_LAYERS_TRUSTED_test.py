@@ -3,7 +3,7 @@ import unittest
 import LAMBDA_LAYERS_TRUSTED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, lambda_ci
 
 RULE = module.LAMBDA_LAYERS_TRUSTED()
 OWN = "arn:aws:lambda:us-east-1:123456789012:layer:payments-common:12"
@@ -15,12 +15,7 @@ def layered(*arns):
     return lambda_ci(layers=[{"arn": arn, "codeSize": 1_048_576} for arn in arns])
 
 
-class LayersTrustedTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class LayersTrustedTest(RuleTestCase):
     def test_own_account_layer_is_compliant(self):
         self.check(layered(OWN), [("COMPLIANT", "1 layer, all from trusted accounts")])
 

@@ -3,7 +3,7 @@ import unittest
 import LAMBDA_PACKAGE_SIZE_LIMIT as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, lambda_ci
 
 RULE = module.LAMBDA_PACKAGE_SIZE_LIMIT()
 MIB = 1024 * 1024
@@ -13,12 +13,7 @@ def layers(count):
     return [{"arn": f"arn:aws:lambda:us-east-1:123456789012:layer:lib{i}:1", "codeSize": MIB} for i in range(count)]
 
 
-class PackageSizeLimitTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class PackageSizeLimitTest(RuleTestCase):
     def test_small_package_is_compliant(self):
         self.check(lambda_ci(codeSize=2048), [("COMPLIANT", "package is 2.0 KiB with 0 layers")])
         self.check(lambda_ci(codeSize=107), [("COMPLIANT", "package is 107 bytes with 0 layers")])

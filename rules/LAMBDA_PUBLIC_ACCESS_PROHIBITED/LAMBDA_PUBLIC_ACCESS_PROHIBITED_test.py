@@ -3,7 +3,14 @@ import unittest
 import LAMBDA_PUBLIC_ACCESS_PROHIBITED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, permission, resource_policy, verdicts
+from lambda_compliance.testing import (
+    RuleTestCase,
+    evaluate,
+    lambda_ci,
+    permission,
+    resource_policy,
+    verdicts,
+)
 
 RULE = module.LAMBDA_PUBLIC_ACCESS_PROHIBITED()
 ORG = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
@@ -13,12 +20,7 @@ def with_policy(*statements):
     return lambda_ci(supplementary={"Policy": resource_policy(*statements)})
 
 
-class PublicAccessProhibitedTest(unittest.TestCase):
-    def check(self, ci, expected):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant)), expected)
-
+class PublicAccessProhibitedTest(RuleTestCase):
     def test_no_policy_is_compliant(self):
         self.check(lambda_ci(), [("COMPLIANT", "no resource policy")])
 

@@ -3,17 +3,12 @@ import unittest
 import LAMBDA_REQUIRED_TAGS as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, lambda_ci, verdicts
 
 RULE = module.LAMBDA_REQUIRED_TAGS()
 
 
-class RequiredTagsTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class RequiredTagsTest(RuleTestCase):
     def test_all_required_tags_is_compliant(self):
         self.check(
             lambda_ci(tags={"Owner": "payments-platform", "Environment": "production", "CostCenter": "4410"}),

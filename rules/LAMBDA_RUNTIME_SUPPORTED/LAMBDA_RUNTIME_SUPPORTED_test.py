@@ -6,19 +6,14 @@ import LAMBDA_RUNTIME_SUPPORTED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.domain.functions.runtimes import assess_runtime
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, evaluate, lambda_ci, verdicts
 
 RULE = module.LAMBDA_RUNTIME_SUPPORTED()
 TODAY = "2026-11-29"
 
 
 @mock.patch.dict(os.environ, {"LAMBDA_COMPLIANCE_TODAY": TODAY})
-class RuntimeSupportedTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class RuntimeSupportedTest(RuleTestCase):
     def expected_text(self, runtime, warning=90):
         from datetime import date
 

@@ -3,7 +3,7 @@ import unittest
 import LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, lambda_ci
 from lambda_compliance.testing.functions import StubbedServices, egress, security_group
 
 RULE = module.LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED()
@@ -16,19 +16,20 @@ def vpc(*groups):
     return {"subnetIds": [SUBNET], "securityGroupIds": list(groups)}
 
 
-class SecurityGroupEgressRestrictedTest(unittest.TestCase):
+class SecurityGroupEgressRestrictedTest(RuleTestCase):
     def check(self, ci, expected, calls=(), params=None):
         """``calls``: (GroupIds asked, SecurityGroups answered, or an error code)."""
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                stub = StubbedServices()
-                for ids, answer in calls:
-                    if isinstance(answer, str):
-                        stub.add_error("ec2", "describe_security_groups", answer, 400)
-                    else:
-                        stub.add("ec2", "describe_security_groups", {"SecurityGroups": answer}, {"GroupIds": ids})
-                self.assertEqual(verdicts(evaluate(RULE, variant, params, aws=stub.reader())), expected)
-                stub.assert_done()
+
+        def stubbed():
+            stub = StubbedServices()
+            for ids, answer in calls:
+                if isinstance(answer, str):
+                    stub.add_error("ec2", "describe_security_groups", answer, 400)
+                else:
+                    stub.add("ec2", "describe_security_groups", {"SecurityGroups": answer}, {"GroupIds": ids})
+            return stub
+
+        super().check(ci, expected, params, aws=stubbed)
 
     def test_https_only_to_the_internet_is_compliant(self):
         database = egress("tcp", (5432, 5432), cidrs=["10.20.0.0/16"])

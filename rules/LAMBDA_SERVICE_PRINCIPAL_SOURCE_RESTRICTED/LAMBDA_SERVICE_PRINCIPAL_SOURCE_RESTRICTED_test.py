@@ -3,7 +3,14 @@ import unittest
 import LAMBDA_SERVICE_PRINCIPAL_SOURCE_RESTRICTED as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, permission, resource_policy, verdicts
+from lambda_compliance.testing import (
+    RuleTestCase,
+    evaluate,
+    lambda_ci,
+    permission,
+    resource_policy,
+    verdicts,
+)
 
 RULE = module.LAMBDA_SERVICE_PRINCIPAL_SOURCE_RESTRICTED()
 S3 = {"Service": "s3.amazonaws.com"}
@@ -14,12 +21,7 @@ def with_policy(*statements):
     return lambda_ci(supplementary={"Policy": resource_policy(*statements)})
 
 
-class ServicePrincipalSourceRestrictedTest(unittest.TestCase):
-    def check(self, ci, expected):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant)), expected)
-
+class ServicePrincipalSourceRestrictedTest(RuleTestCase):
     def test_no_service_grant_is_not_applicable(self):
         self.check(
             with_policy(permission("Partner", {"AWS": "arn:aws:iam::210987654321:root"})),

@@ -3,17 +3,12 @@ import unittest
 import LAMBDA_TIMEOUT_LIMIT as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, lambda_ci
 
 RULE = module.LAMBDA_TIMEOUT_LIMIT()
 
 
-class TimeoutLimitTest(unittest.TestCase):
-    def check(self, ci, expected, params=None):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                self.assertEqual(verdicts(evaluate(RULE, variant, params)), expected)
-
+class TimeoutLimitTest(RuleTestCase):
     def test_timeout_within_default_limit_is_compliant(self):
         self.check(lambda_ci(timeout=300), [("COMPLIANT", "timeout is 300s (maximum 300s)")])
 

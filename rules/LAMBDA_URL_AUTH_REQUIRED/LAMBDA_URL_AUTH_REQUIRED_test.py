@@ -4,7 +4,7 @@ import LAMBDA_URL_AUTH_REQUIRED as module
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import (
-    both_formats,
+    RuleTestCase,
     evaluate,
     lambda_ci,
     permission,
@@ -25,13 +25,14 @@ def url_config(auth):
     }
 
 
-class UrlAuthRequiredTest(unittest.TestCase):
+class UrlAuthRequiredTest(RuleTestCase):
     def check(self, ci, url, expected):
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                aws = reader()
-                aws.seed("lambda", "get_function_url_config", url, FunctionName="orders-api")
-                self.assertEqual(verdicts(evaluate(RULE, variant, aws=aws)), expected)
+        def seeded():
+            aws = reader()
+            aws.seed("lambda", "get_function_url_config", url, FunctionName="orders-api")
+            return aws
+
+        super().check(ci, expected, aws=seeded)
 
     def test_no_url_is_not_applicable(self):
         self.check(lambda_ci(), None, [("NOT_APPLICABLE", "function has no URL")])

@@ -3,7 +3,7 @@ import unittest
 import LAMBDA_VPC_MULTI_AZ as module
 from rdklib import InvalidParametersError
 
-from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing import RuleTestCase, lambda_ci
 from lambda_compliance.testing.functions import StubbedServices, subnet
 
 RULE = module.LAMBDA_VPC_MULTI_AZ()
@@ -14,19 +14,20 @@ def vpc(*subnet_ids):
     return {"subnetIds": list(subnet_ids), "securityGroupIds": ["sg-0123456789abcdef0"]}
 
 
-class VpcMultiAzTest(unittest.TestCase):
+class VpcMultiAzTest(RuleTestCase):
     def check(self, ci, expected, calls=(), params=None):
         """``calls``: (SubnetIds asked, Subnets answered, or an error code)."""
-        for fmt, variant in both_formats(ci):
-            with self.subTest(fmt):
-                stub = StubbedServices()
-                for ids, answer in calls:
-                    if isinstance(answer, str):
-                        stub.add_error("ec2", "describe_subnets", answer, 400)
-                    else:
-                        stub.add("ec2", "describe_subnets", {"Subnets": answer}, {"SubnetIds": ids})
-                self.assertEqual(verdicts(evaluate(RULE, variant, params, aws=stub.reader())), expected)
-                stub.assert_done()
+
+        def stubbed():
+            stub = StubbedServices()
+            for ids, answer in calls:
+                if isinstance(answer, str):
+                    stub.add_error("ec2", "describe_subnets", answer, 400)
+                else:
+                    stub.add("ec2", "describe_subnets", {"Subnets": answer}, {"SubnetIds": ids})
+            return stub
+
+        super().check(ci, expected, params, aws=stubbed)
 
     def test_subnets_in_two_zones_are_compliant(self):
         self.check(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+import sys
+import unittest
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from rdklib import Evaluation
@@ -155,6 +157,38 @@ def evaluate_periodic(rule: Any, aws: AwsReader, params: Mapping[str, Any] | Non
 def verdicts(evaluations: list[Evaluation]) -> list[tuple[str, str]]:
     """(compliance, annotation) pairs: what a test asserts exactly."""
     return [(e.complianceType, e.annotation) for e in evaluations]
+
+
+class RuleTestCase(unittest.TestCase):
+    """A rule's unittest case: ``check`` evaluates one CI in both Config formats and asserts every verdict.
+
+    ``RULE`` is the rule instance: the class attribute, else the test module's ``RULE``. ``aws``
+    builds the reader for one format (a fresh one each, so no cache carries over), or a Stubber-backed
+    builder (``StubbedApis``/``StubbedServices``: read over ``inventory``, and every queued call must
+    have been answered).
+    """
+
+    RULE: ClassVar[Any] = None
+
+    def rule(self) -> Any:
+        return self.RULE if self.RULE is not None else sys.modules[type(self).__module__].RULE
+
+    def check(
+        self,
+        ci: Mapping[str, Any],
+        expected: list[tuple[str, str]],
+        params: Mapping[str, Any] | None = None,
+        aws: Callable[[], Any] | None = None,
+        inventory: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        for fmt, variant in both_formats(ci):
+            with self.subTest(fmt):
+                source = aws() if aws else reader([dict(i) for i in inventory])
+                stubbed = hasattr(source, "assert_done")
+                built = source.reader([dict(i) for i in inventory]) if stubbed else source
+                self.assertEqual(verdicts(evaluate(self.rule(), variant, params, aws=built)), expected)
+                if stubbed:
+                    source.assert_done()
 
 
 def seed_function_configuration(

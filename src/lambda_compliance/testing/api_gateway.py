@@ -27,7 +27,8 @@ from lambda_compliance.domain.api_gateway.resources import (
     domain_arn,
     stage_arn,
 )
-from lambda_compliance.testing import ACCOUNT, REGION, config_item
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.testing import ACCOUNT, REGION, config_item, reader
 
 REST_API_ID = "a1b2c3d4e5"
 HTTP_API_ID = "h7t8p9q0r1"
@@ -251,6 +252,10 @@ class StubbedApis:
         if service not in self._clients:
             raise AssertionError(f"unexpected AWS client for {service}")
         return self._clients[service]
+
+    def reader(self, inventory: list[dict[str, Any]] | None = None) -> AwsReader:
+        """A reader over ``inventory`` whose clients are these stubs."""
+        return reader(inventory, factory=self)
 
     def assert_done(self) -> None:
         for stubber in self._stubbers.values():

@@ -19,7 +19,7 @@ from rdklib import Evaluation
 
 from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem
-from lambda_compliance.testing import ACCOUNT, REGION, config_item, reader
+from lambda_compliance.testing import ACCOUNT, REGION, config_item
 from lambda_compliance.testing.api_gateway import StubbedApis
 
 KEY_ID = "0d3c4b5a-6978-4e1f-9a2b-3c4d5e6f7a8b"
@@ -338,9 +338,6 @@ class StubbedServices(StubbedApis):
     """A client factory whose clients answer from queued, shape-checked responses (botocore Stubber)."""
 
     SERVICES = ("kms", "dynamodb", "secretsmanager", "ssm", "cloudtrail", "guardduty", "inspector2", "ec2")
-
-    def reader(self, inventory: list[dict[str, Any]] | None = None) -> AwsReader:
-        return reader(inventory, factory=self)
 
 
 class RecorderInventory:
