@@ -27,13 +27,13 @@ from lambda_compliance.domain.api_gateway.resources import (
     V2_API,
     http_routes,
     keys,
-    plural,
     rest_methods,
     stage_ref,
     unauthorized,
     v2_protocol,
     websocket_routes,
 )
+from lambda_compliance.runtime.annotations import plural
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
     ComplianceRule,

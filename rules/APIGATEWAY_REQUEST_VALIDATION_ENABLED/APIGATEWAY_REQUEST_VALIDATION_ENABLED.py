@@ -21,12 +21,12 @@ from lambda_compliance.domain.api_gateway.resources import (
     HTTP_METHOD,
     REST_STAGE,
     keys,
-    plural,
     request_validators,
     rest_methods,
     stage_ref,
     unvalidated,
 )
+from lambda_compliance.runtime.annotations import plural
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
     ComplianceRule,

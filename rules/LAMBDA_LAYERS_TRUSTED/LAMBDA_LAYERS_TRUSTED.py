@@ -13,7 +13,7 @@ Scenarios:
 """
 
 from lambda_compliance.domain.functions.function_ci import function_name, layers, untrusted_layers
-from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.annotations import listing, plural
 from lambda_compliance.runtime.params import ACCOUNT_ID, Param
 from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
@@ -49,7 +49,7 @@ class LAMBDA_LAYERS_TRUSTED(ComplianceRule):
         untrusted = untrusted_layers(ci, params["trustedAccounts"])
         if untrusted:
             return [non_compliant(f"layer from an untrusted account: {listing([u.arn for u in untrusted], 200)}")]
-        return [compliant(f"{len(used)} layer{'s' if len(used) != 1 else ''}, all from trusted accounts")]
+        return [compliant(f"{plural(len(used), 'layer')}, all from trusted accounts")]
 
 
 def lambda_handler(event, context):

@@ -14,6 +14,7 @@ Scenarios:
 """
 
 from lambda_compliance.domain.functions.function_ci import MIB, code_size, human_size, is_image, layers
+from lambda_compliance.runtime.annotations import plural
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
@@ -49,7 +50,7 @@ class LAMBDA_PACKAGE_SIZE_LIMIT(ComplianceRule):
             problems.append(f"{count} layers, above the limit of {params['maxLayers']}")
         if problems:
             return [non_compliant("; ".join(problems))]
-        return [compliant(f"package is {human_size(size)} with {count} layer{'s' if count != 1 else ''}")]
+        return [compliant(f"package is {human_size(size)} with {plural(count, 'layer')}")]
 
 
 def lambda_handler(event, context):

@@ -15,7 +15,7 @@ Scenarios:
 
 from lambda_compliance.domain.functions.function_ci import function_name
 from lambda_compliance.domain.functions.network import availability_zones, subnets, vpc_attachment
-from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.annotations import listing, plural
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
@@ -49,12 +49,12 @@ class LAMBDA_VPC_MULTI_AZ(ComplianceRule):
         found = subnets(aws, attachment.subnet_ids)
         zones = availability_zones(found)
         needed = params["minAvailabilityZones"]
-        span = f"subnets span {len(zones)} Availability Zone{'s' if len(zones) != 1 else ''}"
+        span = f"subnets span {plural(len(zones), 'Availability Zone')}"
         if zones:
             span += f" ({listing(zones)})"
         gone = [s for s in attachment.subnet_ids if s not in found]
         if gone:
-            span += f"; subnet{'s' if len(gone) != 1 else ''} {listing(gone, 80)} not found"
+            span += f"; {'subnet' if len(gone) == 1 else 'subnets'} {listing(gone, 80)} not found"
         if len(zones) < needed:
             return [non_compliant(f"{span}; at least {needed} required")]
         return [compliant(span)]

@@ -266,7 +266,7 @@ def _add_compliance(document: dict[str, Any], args: argparse.Namespace) -> None:
 
 def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:
     """Every configured exemption with its status and the resources it exempted in this scan."""
-    from lambda_compliance.runtime import clock
+    from lambda_compliance.runtime import annotations, clock
 
     today = clock.today()
     out = []
@@ -275,7 +275,7 @@ def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str,
             {
                 e["resourceId"]
                 for e in document["evaluations"]
-                if exemption.applies_to_rule(e["rule"]) and e["annotation"] == f"exempt: {exemption.reason}"[:256]
+                if exemption.applies_to_rule(e["rule"]) and e["annotation"] == annotations.exempt(exemption.reason)
             }
         )
         status = "expired" if exemption.expired(today) else "active"

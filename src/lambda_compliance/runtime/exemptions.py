@@ -19,6 +19,8 @@ from typing import Any
 
 from rdklib import ComplianceType, Evaluation, InvalidParametersError
 
+from lambda_compliance.runtime import annotations
+
 PARAMETER = "Exemptions"
 TAG_PREFIX = "tag:"
 
@@ -130,13 +132,13 @@ def apply(
                     ComplianceType.NOT_APPLICABLE,
                     evaluation.complianceResourceId,
                     evaluation.complianceResourceType,
-                    f"exempt: {active.reason}"[:256],
+                    annotations.exempt(active.reason),
                 )
             )
         elif matching and evaluation.complianceType == ComplianceType.NON_COMPLIANT:
             expired = max(e.expires for e in matching if e.expires)
             note = f" (exemption expired {expired.isoformat()})"
-            annotation = evaluation.annotation[: 256 - len(note)] + note
+            annotation = annotations.with_note(evaluation.annotation, note)
             out.append(
                 Evaluation(
                     evaluation.complianceType,

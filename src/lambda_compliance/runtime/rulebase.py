@@ -14,14 +14,13 @@ from typing import Any, ClassVar, Literal
 from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 
 from lambda_compliance.runtime import clock, exemptions
+from lambda_compliance.runtime.annotations import fit
 from lambda_compliance.runtime.aws_reader import AwsReader, reader_for
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 from lambda_compliance.runtime.params import Param, parse_parameters
 
 Severity = Literal["critical", "high", "medium", "low"]
 Frequency = Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]
-
-ANNOTATION_LIMIT = 256
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,7 @@ class RuleSpec:
 
 
 def _evaluation(compliance: str, annotation: str, resource_id: str | None, resource_type: str | None) -> Evaluation:
-    text = " ".join(annotation.split()) or compliance.replace("_", " ").lower()
-    if len(text) > ANNOTATION_LIMIT:
-        text = text[: ANNOTATION_LIMIT - 3] + "..."
+    text = fit(annotation) or compliance.replace("_", " ").lower()
     return Evaluation(compliance, resourceId=resource_id, resourceType=resource_type, annotation=text)
 
 

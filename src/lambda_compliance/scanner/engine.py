@@ -18,9 +18,10 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from rdklib import Evaluation, InvalidParametersError
 
+from lambda_compliance.runtime.annotations import ANNOTATION_LIMIT
 from lambda_compliance.runtime.aws_reader import error_code
 from lambda_compliance.runtime.ci import ConfigItem
-from lambda_compliance.runtime.rulebase import ANNOTATION_LIMIT, ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 VALID_COMPLIANCE = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
 

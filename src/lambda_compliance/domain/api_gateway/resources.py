@@ -235,7 +235,3 @@ def unvalidated(
 def keys(operations: Iterable[Operation], budget: int = 150) -> str:
     """'POST /refunds, GET /orders/{id} and 3 more' within ``budget`` characters."""
     return listing([op.key for op in operations], budget)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
