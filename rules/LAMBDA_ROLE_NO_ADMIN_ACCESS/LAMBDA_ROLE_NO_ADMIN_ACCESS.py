@@ -16,18 +16,16 @@ Scenarios:
 """
 
 from lambda_compliance.domain.iam.analysis import admin_grants, summarise
-from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, ExecutionRoleRule
 from lambda_compliance.runtime.rulebase import (
-    ComplianceRule,
     RuleSpec,
     compliant,
     handle,
     non_compliant,
-    not_applicable,
 )
 
 
-class LAMBDA_ROLE_NO_ADMIN_ACCESS(ComplianceRule):
+class LAMBDA_ROLE_NO_ADMIN_ACCESS(ExecutionRoleRule):
     spec = RuleSpec(
         title="Lambda function execution role grants no administrator access",
         resource_types=("AWS::Lambda::Function",),
@@ -37,11 +35,7 @@ class LAMBDA_ROLE_NO_ADMIN_ACCESS(ComplianceRule):
         related_types=ROLE_RELATED_TYPES,
     )
 
-    def assess(self, ci, aws, params):
-        name, role = execution_role(ci, aws)
-        if role is None:
-            return [not_applicable(f"execution role {name} does not exist")]
-        role.require_documents()
+    def assess_role(self, ci, aws, name, role, params):
         findings = admin_grants(role.permissions)
         if findings:
             prefix = f"execution role {name} grants admin access: "

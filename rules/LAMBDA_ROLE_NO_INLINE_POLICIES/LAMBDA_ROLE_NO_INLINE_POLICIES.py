@@ -12,20 +12,19 @@ Scenarios:
 """
 
 from lambda_compliance.domain.iam.policy import action_matches
-from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, ExecutionRoleRule
 from lambda_compliance.runtime.annotations import listing
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
-    ComplianceRule,
     RuleSpec,
     compliant,
     handle,
     non_compliant,
-    not_applicable,
 )
 
 
-class LAMBDA_ROLE_NO_INLINE_POLICIES(ComplianceRule):
+class LAMBDA_ROLE_NO_INLINE_POLICIES(ExecutionRoleRule):
+    documents = False
     spec = RuleSpec(
         title="Lambda function execution role has no inline policies",
         resource_types=("AWS::Lambda::Function",),
@@ -43,10 +42,7 @@ class LAMBDA_ROLE_NO_INLINE_POLICIES(ComplianceRule):
         related_types=ROLE_RELATED_TYPES,
     )
 
-    def assess(self, ci, aws, params):
-        name, role = execution_role(ci, aws, documents=False)
-        if role is None:
-            return [not_applicable(f"execution role {name} does not exist")]
+    def assess_role(self, ci, aws, name, role, params):
         inline = role.inline_names
         allowed = [p for p in inline if any(action_matches(a, p) for a in params["allowInline"])]
         offending = [p for p in inline if p not in allowed]

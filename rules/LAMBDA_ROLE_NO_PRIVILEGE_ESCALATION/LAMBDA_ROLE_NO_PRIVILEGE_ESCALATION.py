@@ -18,18 +18,21 @@ Scenarios:
 """
 
 from lambda_compliance.domain.iam.analysis import escalation_paths, summarise
-from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role, role_is_admin
+from lambda_compliance.domain.iam.role_data import (
+    ROLE_READ_ACTIONS,
+    ROLE_RELATED_TYPES,
+    ExecutionRoleRule,
+    role_is_admin,
+)
 from lambda_compliance.runtime.rulebase import (
-    ComplianceRule,
     RuleSpec,
     compliant,
     handle,
     non_compliant,
-    not_applicable,
 )
 
 
-class LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION(ComplianceRule):
+class LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION(ExecutionRoleRule):
     spec = RuleSpec(
         title="Lambda function execution role opens no privilege escalation path",
         resource_types=("AWS::Lambda::Function",),
@@ -39,11 +42,7 @@ class LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION(ComplianceRule):
         related_types=ROLE_RELATED_TYPES,
     )
 
-    def assess(self, ci, aws, params):
-        name, role = execution_role(ci, aws)
-        if role is None:
-            return [not_applicable(f"execution role {name} does not exist")]
-        role.require_documents()
+    def assess_role(self, ci, aws, name, role, params):
         function_arn = ci.get("functionArn", kind=str) or ci.arn
         findings = escalation_paths(role.permissions, function_arn=function_arn, role_is_admin=role_is_admin(aws))
         if findings:

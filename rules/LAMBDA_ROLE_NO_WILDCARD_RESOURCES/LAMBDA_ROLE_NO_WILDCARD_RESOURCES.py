@@ -18,19 +18,17 @@ Scenarios:
 """
 
 from lambda_compliance.domain.iam.analysis import summarise, wildcard_resource_writes
-from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, ExecutionRoleRule
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
-    ComplianceRule,
     RuleSpec,
     compliant,
     handle,
     non_compliant,
-    not_applicable,
 )
 
 
-class LAMBDA_ROLE_NO_WILDCARD_RESOURCES(ComplianceRule):
+class LAMBDA_ROLE_NO_WILDCARD_RESOURCES(ExecutionRoleRule):
     spec = RuleSpec(
         title="Lambda function execution role allows no write action on every resource",
         resource_types=("AWS::Lambda::Function",),
@@ -56,11 +54,7 @@ class LAMBDA_ROLE_NO_WILDCARD_RESOURCES(ComplianceRule):
         related_types=ROLE_RELATED_TYPES,
     )
 
-    def assess(self, ci, aws, params):
-        name, role = execution_role(ci, aws)
-        if role is None:
-            return [not_applicable(f"execution role {name} does not exist")]
-        role.require_documents()
+    def assess_role(self, ci, aws, name, role, params):
         findings = wildcard_resource_writes(role.permissions, exempt=params["exemptActions"])
         if findings:
             prefix = f"execution role {name} allows writes on Resource *: "

@@ -14,21 +14,20 @@ Scenarios:
 - Given a role that no longer exists, then NOT_APPLICABLE; an unreadable trust policy, NON_COMPLIANT.
 """
 
-from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, ExecutionRoleRule
 from lambda_compliance.domain.iam.trust_policy import untrusted_principals
 from lambda_compliance.runtime.annotations import listing
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
-    ComplianceRule,
     RuleSpec,
     compliant,
     handle,
     non_compliant,
-    not_applicable,
 )
 
 
-class LAMBDA_ROLE_TRUST_POLICY_RESTRICTED(ComplianceRule):
+class LAMBDA_ROLE_TRUST_POLICY_RESTRICTED(ExecutionRoleRule):
+    documents = False
     spec = RuleSpec(
         title="Lambda function execution role can be assumed by the Lambda service only",
         resource_types=("AWS::Lambda::Function",),
@@ -46,10 +45,7 @@ class LAMBDA_ROLE_TRUST_POLICY_RESTRICTED(ComplianceRule):
         related_types=ROLE_RELATED_TYPES,
     )
 
-    def assess(self, ci, aws, params):
-        name, role = execution_role(ci, aws, documents=False)
-        if role is None:
-            return [not_applicable(f"execution role {name} does not exist")]
+    def assess_role(self, ci, aws, name, role, params):
         trust_problems = [p for p in role.problems if p.startswith("trust policy")]
         if trust_problems:
             return [non_compliant(f"cannot evaluate: execution role {name} {trust_problems[0]}")]

@@ -20,12 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
+
+from rdklib import Evaluation
 
 from lambda_compliance.domain.iam.analysis import EffectivePermissions, PolicyKind, PolicySource, admin_grants, analyse
 from lambda_compliance.domain.iam.policy import PolicyError, Statement, parse_policy
 from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.rulebase import ComplianceRule, not_applicable
 
 ROLE_TYPE = "AWS::IAM::Role"
 POLICY_TYPE = "AWS::IAM::Policy"
@@ -118,6 +121,29 @@ def execution_role(ci: ConfigItem, aws: AwsReader, *, documents: bool = True) ->
     """(role name, role data or ``None`` when the role no longer exists) of a function CI."""
     arn = function_role_arn(ci)
     return role_name(arn) or arn, load_role(aws, arn, documents=documents)
+
+
+class ExecutionRoleRule(ComplianceRule):
+    """A rule that judges a function by its execution role: finds the role, answers for a role that is gone.
+
+    Subclasses decide in ``assess_role``. ``documents`` says whether the decision needs the role's
+    policy documents (a role whose documents cannot be read is then a malformed CI, not a verdict).
+    """
+
+    documents: ClassVar[bool] = True
+
+    def assess(self, ci: ConfigItem, aws: AwsReader, params: dict[str, Any]) -> list[Evaluation]:
+        name, role = execution_role(ci, aws, documents=self.documents)
+        if role is None:
+            return [not_applicable(f"execution role {name} does not exist")]
+        if self.documents:
+            role.require_documents()
+        return self.assess_role(ci, aws, name, role, params)
+
+    def assess_role(
+        self, ci: ConfigItem, aws: AwsReader, name: str, role: RoleData, params: dict[str, Any]
+    ) -> list[Evaluation]:
+        raise NotImplementedError
 
 
 def _analysed(role: RoleData) -> RoleData:
