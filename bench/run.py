@@ -498,12 +498,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import estate as estates
     from bench import report
+    from lambda_compliance.testing.moto_server import moto_server_process
 
     os.environ.update(CREDENTIALS)
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[str, Any] = {"environment": _environment(), "compared_rules": list(COMPARED), "sizes": {}}
     periodic: dict[int, dict[str, Any]] = {}
-    with estates.moto_server() as endpoint:
+    with moto_server_process() as endpoint:
         for n in sizes:
             estates.reset(endpoint)
             print(f"[bench] building {n} functions in moto ...", flush=True)

@@ -20,9 +20,6 @@ import json
 import math
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -42,6 +39,7 @@ from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem
 from lambda_compliance.scanner.clients import ScanClientFactory
 from lambda_compliance.testing import ACCOUNT, CAPTURE_TIME, REGION, lambda_ci
+from lambda_compliance.testing.moto_server import moto_server_process
 
 ROOT = Path(__file__).resolve().parent.parent
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -531,44 +529,12 @@ def seed_estate(estate: Any) -> None:
     ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24", AvailabilityZone=f"{REGION}a")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def private_moto_server() -> Iterator[str]:
-    """A moto server in its own process: other tests' resets of the in-process moto never touch it."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("moto server did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.kill()  # moto's server holds nothing worth a graceful shutdown
-        process.wait()
-
-
 @pytest.fixture(scope="session")
 def seeded_moto() -> Iterator[Any]:
     """The private moto server with ``seed_estate`` applied, shared by a worker's reliability tests."""
     from lambda_compliance.demo import Estate
 
-    with private_moto_server() as endpoint:
+    with moto_server_process() as endpoint:
         estate = Estate(session=boto3.Session(region_name=REGION), endpoint_url=endpoint)
         seed_estate(estate)
         yield estate

@@ -22,12 +22,12 @@ from unittest import mock
 
 import boto3
 import pytest
-import reliability_support as rs
 from rich.console import Console
 
 from lambda_compliance import catalog, report
 from lambda_compliance.demo import Estate
 from lambda_compliance.testing import ACCOUNT, CAPTURE_TIME, REGION
+from lambda_compliance.testing.moto_server import moto_server_process
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "secret_corpus.json").read_text())
 SECRETS = [entry["value"] for entry in CORPUS["secrets"]]
@@ -71,7 +71,7 @@ def _functions(estate) -> list[str]:
 @pytest.fixture(scope="module")
 def leaky():
     """The leaky functions in a moto server of their own (other tests never see or reset them)."""
-    with rs.private_moto_server() as endpoint:
+    with moto_server_process() as endpoint:
         estate = Estate(session=boto3.Session(region_name=REGION), endpoint_url=endpoint)
         yield estate, _functions(estate)
 
