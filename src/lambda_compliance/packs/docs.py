@@ -40,7 +40,7 @@ BUILD = f"""\
 lambda-compliance packs build                          # ./lambda-compliance.yaml when present
 lambda-compliance packs build --config org.yaml --output build/packs
 lambda-compliance packs check --no-config              # exit 1 when {DEFAULT_DIR}/ is stale
-make packs                                             # regenerate the committed packs and this page
+lambda-compliance generate                             # regenerate the committed packs and this page
 ```
 
 One pack per framework (every rule that evidences one of its clauses) plus `{ALL}.yaml`
