@@ -11,7 +11,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,20 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     source.add_argument("--endpoint-url", help="send every AWS request to this endpoint (e.g. a moto server)")
     source.add_argument("--snapshot", metavar="FILE", help="evaluate a Config snapshot or config API dump")
     source.add_argument("--demo", action="store_true", help="scan the built-in demo estate (local moto)")
+    source.add_argument(
+        "--template",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="judge a CloudFormation/SAM template or a CDK cdk.out folder before deployment (repeatable)",
+    )
+    source.add_argument(
+        "--parameter-overrides",
+        nargs="+",
+        default=[],
+        metavar="KEY=VALUE",
+        help="with --template: template parameter values (also AWS::AccountId, AWS::Region)",
+    )
     source.add_argument(
         "--remediate", action="store_true", help="with --demo: apply the safe remediations, rescan, show before/after"
     )
@@ -162,8 +176,11 @@ def run_scan(args: argparse.Namespace) -> int:
     from lambda_compliance import report
     from lambda_compliance.scanner import engine, scan
 
-    if sum(bool(x) for x in (args.snapshot, args.demo)) > 1:
-        raise UsageError("choose one of --snapshot and --demo")
+    if sum(bool(x) for x in (args.snapshot, args.demo, args.template)) > 1:
+        raise UsageError("choose one of --snapshot, --demo and --template")
+    overrides = _overrides(args.parameter_overrides)
+    if overrides and not args.template:
+        raise UsageError("--parameter-overrides goes with --template")
     if getattr(args, "remediate", False) and not args.demo:
         raise UsageError("--remediate changes the demo estate only: use it with --demo")
     if args.format not in report.renderers():
@@ -185,7 +202,17 @@ def run_scan(args: argparse.Namespace) -> int:
     remediated = None
     try:
         with _progress(show_progress) as sink:
-            if args.snapshot:
+            if args.template:
+                from lambda_compliance.scanner.templates import TemplateError, scan_templates
+
+                try:
+                    template_scan = scan_templates(
+                        args.template, rules, overrides=overrides, parameters=parameters, progress=sink
+                    )
+                except TemplateError as exc:
+                    raise UsageError(str(exc)) from None
+                reports = [template_scan.report]
+            elif args.snapshot:
                 from lambda_compliance.scanner.snapshot import SnapshotError, read_snapshot
 
                 try:
@@ -233,6 +260,8 @@ def run_scan(args: argparse.Namespace) -> int:
     except engine.InvalidRuleParameters as exc:
         raise UsageError(f"invalid rule parameters: {exc}") from None
     document = report.build_document(reports, rules)
+    if args.template:
+        _locate(document, template_scan.locations)
     document["failedTargets"] = failed_targets
     if remediated is not None:
         remediation_demo.attach(document, remediated)
@@ -249,6 +278,24 @@ def run_scan(args: argparse.Namespace) -> int:
     failed = any(e.get("kind", "error") == "error" for e in document["errors"]) or bool(failed_targets)
     findings = document["summary"]["NON_COMPLIANT"] > 0 or failed
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--parameter-overrides takes KEY=VALUE, not '{pair}'")
+        out[key] = value
+    return out
+
+
+def _locate(document: dict[str, Any], locations: Mapping[str, Any]) -> None:
+    """Each evaluation and error of a template scan names the file and line of its resource."""
+    for entry in [*document["evaluations"], *document["errors"]]:
+        where = locations.get(entry.get("resourceId") or "")
+        if where is not None:
+            entry["location"] = {"file": where.path, "line": where.line, "logicalId": where.logical_id}
 
 
 def _add_compliance(document: dict[str, Any], args: argparse.Namespace) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from lambda_compliance import __version__
@@ -58,6 +59,13 @@ def _descriptor(name: str, meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _location(e: dict[str, Any]) -> dict[str, Any]:
+    where = e.get("location")
+    if where:  # a template scan: the file and the line of the resource, so code scanning annotates it
+        physical: dict[str, Any] = {"artifactLocation": {"uri": Path(where["file"]).as_posix()}}
+        if where.get("line"):
+            physical["region"] = {"startLine": where["line"]}
+        name = where.get("logicalId") or e["resourceId"]
+        return {"physicalLocation": physical, "logicalLocations": [{"name": name, "kind": "resource"}]}
     account, region = e.get("accountId") or "account", e.get("region") or "global"
     resource_type = (e.get("resourceType") or "resource").replace("::", "/")
     return {

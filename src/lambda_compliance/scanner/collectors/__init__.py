@@ -119,6 +119,10 @@ def collect(ctx: CollectContext, resource_types: Iterable[str]) -> list[ConfigIt
                 raw = list(registry[resource_type].builder(ctx))
             except (ClientError, BotoCoreError) as exc:  # one service down must not stop the other families
                 ctx.failures[resource_type] = exc
+            except Exception as exc:
+                if not getattr(exc, "skip", False):  # data this source cannot give (a template, a snapshot)
+                    raise
+                ctx.failures[resource_type] = exc
         ctx.built[resource_type] = raw
         items.extend(ConfigItem.of(ci) for ci in raw)
     return items
