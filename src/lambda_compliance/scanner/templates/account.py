@@ -7,9 +7,10 @@ cannot tell (a call for another service, data AWS creates at deployment) raises
 ``OfflineDataError``: the rule is reported as skipped for that resource, never guessed.
 
 Defaults are AWS's where the template leaves a property out (Lambda: Timeout 3 s, 128 MB, tracing
-PassThrough; a VPC security group without egress rules gets the default allow-all egress rule,
-per the EC2 User Guide, "Security group rules": "the default rule is removed only when you
-specify one or more egress rules").
+PassThrough; a security group without egress rules gets the allow-all egress rules, per the
+CloudFormation reference for AWS::EC2::SecurityGroup: "When you create a security group, if you do
+not add egress rules, we add egress rules that allow all outbound IPv4 and IPv6 traffic. Otherwise,
+we do not add them").
 """
 
 from __future__ import annotations

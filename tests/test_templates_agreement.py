@@ -1,0 +1,99 @@
+"""Same verdict before and after: a template's verdicts equal the live verdicts once it is deployed.
+
+Each example template is deployed into moto through moto's CloudFormation (SAM expanded first, as
+CloudFormation's transform does), the account is scanned like any live account, and every rule
+that can decide from the template must give the same compliance, resource by resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from lambda_compliance import catalog
+from lambda_compliance.scanner import scan
+from lambda_compliance.scanner.templates import scan_templates
+from lambda_compliance.scanner.templates.source import discover, load
+from lambda_compliance.testing.moto_server import moto_server_process
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "templates"
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
+# What moto's CloudFormation does not create, so the live side cannot show it (moto's limits, not the
+# rules'): resource types it skips, and properties of created resources it drops.
+MOTO_LACKS = {"AWS::Lambda::Url": {"LAMBDA_URL_AUTH_REQUIRED", "LAMBDA_URL_CORS_RESTRICTED"}}
+# AWS removes the default allow-all egress rule when a template gives egress rules (CloudFormation
+# reference, AWS::EC2::SecurityGroup: "if you do not add egress rules, we add egress rules that allow
+# all outbound ... Otherwise, we do not add them"); moto keeps it.
+MOTO_DROPS = {
+    ("AWS::Lambda::Function", "TracingConfig"): {"LAMBDA_TRACING_ENABLED"},
+    ("AWS::EC2::SecurityGroup", "SecurityGroupEgress"): {"LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED"},
+}
+# AWS managed policies live in IAM, which the template scan does not call: judged live only.
+IAM_MANAGED = {
+    "LAMBDA_ROLE_NO_ADMIN_ACCESS",
+    "LAMBDA_ROLE_NO_WILDCARD_RESOURCES",
+    "LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION",
+}
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    with moto_server_process() as url:
+        yield url
+
+
+def deploy(endpoint: str, path: Path) -> dict[str, str]:
+    """Deploy one template; returns physical function name -> logical id."""
+    import json
+
+    template = load(path)
+    session = boto3.Session(**CREDENTIALS)
+    cfn = session.client("cloudformation", endpoint_url=endpoint)
+    name = path.stem.replace(".", "-").replace("_", "-")
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps(template.body), Capabilities=["CAPABILITY_IAM"])
+    resources = cfn.list_stack_resources(StackName=name)["StackResourceSummaries"]
+    return {
+        r["PhysicalResourceId"]: r["LogicalResourceId"]
+        for r in resources
+        if r["ResourceType"] == "AWS::Lambda::Function"
+    }
+
+
+@pytest.mark.parametrize("example", [p.name for p in sorted(EXAMPLES.iterdir())])
+def test_template_verdicts_equal_live_verdicts_after_deployment(endpoint: str, example: str) -> None:
+    rules = list(catalog.all_rules())
+    files = discover([EXAMPLES / example])
+    templates = {p: load(p) for p in files}
+    resources = [r for t in templates.values() for r in t.body["Resources"].values()]
+    lacking = {rule for r in resources for rule in MOTO_LACKS.get(r["Type"], ())}
+    lacking |= {
+        rule for r in resources for prop in r.get("Properties") or {} for rule in MOTO_DROPS.get((r["Type"], prop), ())
+    }
+    before = scan_templates(files, rules)
+    functions: dict[str, str] = {}
+    for path in files:
+        functions.update(deploy(endpoint, path))
+    live = scan.scan_account(rules, session=boto3.Session(**CREDENTIALS), region="us-east-1", endpoint_url=endpoint)
+    logical = {v: k for k, v in functions.items()}
+    compared = 0
+    mismatches = []
+    template_results = {(r.rule, r.resourceId): r for r in before.report.outcome.results}
+    for result in live.outcome.results:
+        if result.resourceType != "AWS::Lambda::Function" or result.resourceId not in functions:
+            continue
+        if result.rule in lacking or result.rule in IAM_MANAGED:
+            continue
+        # the template names a function by FunctionName, or by its logical id when it sets none
+        mine = template_results.get((result.rule, result.resourceId)) or template_results.get(
+            (result.rule, functions[result.resourceId])
+        )
+        if mine is None:
+            continue  # skipped before deployment (decided at deployment): nothing to compare
+        compared += 1
+        if mine.compliance != result.compliance:
+            mismatches.append((result.rule, result.resourceId, mine.compliance, result.compliance, result.annotation))
+    assert compared >= 10, f"too few comparable verdicts ({compared}): {logical}"
+    assert mismatches == []
