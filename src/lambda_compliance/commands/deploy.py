@@ -42,7 +42,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     aws.add_argument("--region", help="AWS region (default: the profile's region)")
     aws.add_argument("--endpoint-url", help="send every AWS request to this endpoint (e.g. a moto server)")
     org = p.add_argument_group("organization (--org)")
-    org.add_argument("--conformance-bucket", help="awsconfigconforms-... bucket the organization packs are read from")
+    org.add_argument("--conformance-bucket", help="bucket the organization pack templates are uploaded to and read from (any name)")
     org.add_argument("--ou", help="comma-separated OU ids the StackSets target (default: the organization root)")
     org.add_argument("--accounts", help="comma-separated accounts allowed to invoke (default: every ACTIVE account)")
     org.add_argument("--exclude-accounts", help="comma-separated accounts the organization packs skip")

@@ -25,7 +25,6 @@ S3_LIMIT = 300 * 1024
 RULE_ACCOUNT = "RuleAccountId"
 EXECUTION_ROLE = "ExecutionRoleName"
 REMEDIATION_ROLE_PREFIX = "RemediationRoleNamePrefix"
-CONFORMS_PREFIX = "awsconfigconforms"
 
 
 class _Loader(yaml.SafeLoader):
@@ -144,7 +143,7 @@ def put_organization(
     prefix: str,
     excluded_accounts: Sequence[str] = (),
 ) -> str:
-    """Put an organization conformance pack from the ``awsconfigconforms*`` bucket; wait for every account."""
+    """Put an organization conformance pack from the template bucket; wait for every account."""
     config = aws.client("config")
     uri = _upload(aws, conformance_bucket, f"{prefix}packs/{pack.name}-{pack.sha}.yaml", pack.body)
     kwargs: dict[str, Any] = {

@@ -8,7 +8,7 @@ stack in this central account, but its functions assume the member role; a servi
 StackSet with auto-deployment gives every account of the target OUs that role (and the
 remediation documents, when ``templates/remediation.yaml`` exists); each function lets AWS
 Config of every organization account invoke it (``invoke_permissions``); organization
-conformance packs are put from the ``awsconfigconforms*`` bucket.
+conformance packs are put from the template bucket (``--conformance-bucket``).
 
 ``--dry-run`` prints the same steps without any AWS request.
 """
@@ -98,12 +98,7 @@ class Deployment:
         remediation = options.templates_dir / REMEDIATION_TEMPLATE
         self.remediation = remediation if options.remediation and remediation.is_file() else None
         if options.org and not options.conformance_bucket and self.chosen_packs:
-            raise DeployError("organization conformance packs need --conformance-bucket (awsconfigconforms-...)")
-        if options.conformance_bucket and not options.conformance_bucket.startswith(pack_mod.CONFORMS_PREFIX):
-            raise DeployError(
-                f"conformance bucket {options.conformance_bucket} must be named {pack_mod.CONFORMS_PREFIX}-... "
-                "(AWS Config reads organization pack templates only from such buckets)"
-            )
+            raise DeployError("organization conformance packs need --conformance-bucket (the bucket their templates are read from)")
         self.keys = {
             "layer": options.prefix + build.layer.key,
             "template": f"{options.prefix}templates/rule-stack-{_sha(build.rule_stack)}.yaml",
