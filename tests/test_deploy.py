@@ -142,7 +142,8 @@ def test_dry_run_prints_the_plan_and_calls_no_aws(capsys, monkeypatch, tmp_path)
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens: any request would fail
     assert main(["deploy", "--bucket", BUCKET, "--dry-run", "--region", "eu-west-1"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("lambda-compliance deploy plan: single account, region eu-west-1 (dry run")
+    assert out.startswith("lambda-compliance deploy plan: single account, region eu-west-1\n")
+    assert out.endswith("dry run: nothing was changed\n")
     for step in ("1. Check the target", "2. Upload the artifacts", "3. Deploy the rule stack"):
         assert step in out
     assert "aws:SourceAccount" in out and "StackSet" not in out
@@ -338,124 +339,6 @@ class _Lines:
 
 def _stack_set_client(moto: Any) -> Any:
     return moto.session.client("cloudformation", region_name=REGION, endpoint_url=moto.endpoint_url)
-
-
-def test_member_role_stack_set_stubbed_because_moto_lacks_stackset_auto_deployment(moto) -> None:
-    cfn = _stack_set_client(moto)
-    name = naming.MEMBER_ROLE_STACK_SET
-    params = [
-        {"ParameterKey": "CentralAccountId", "ParameterValue": ACCOUNT},
-        {"ParameterKey": "RoleName", "ParameterValue": naming.MEMBER_ROLE_NAME},
-    ]
-    with Stubber(cfn) as stub:
-        stub.add_client_error(
-            "describe_stack_set",
-            "StackSetNotFoundException",
-            f"StackSet {name} not found",
-            400,
-            expected_params={"StackSetName": name, "CallAs": "SELF"},
-        )
-        stub.add_response(
-            "create_stack_set",
-            {"StackSetId": f"{name}:3c3a1a7e-1f6b-4e0e-9a8c-2f1e5d6b7c8d"},
-            {
-                "StackSetName": name,
-                "Description": ANY,
-                "TemplateBody": "Resources: {}\n",
-                "Parameters": params,
-                "Capabilities": ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
-                "PermissionModel": "SERVICE_MANAGED",
-                "AutoDeployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
-                "ManagedExecution": {"Active": True},
-                "CallAs": "SELF",
-            },
-        )
-        stub.add_response(
-            "create_stack_instances",
-            {"OperationId": "op-1"},
-            {
-                "StackSetName": name,
-                "DeploymentTargets": {"OrganizationalUnitIds": ["r-ab12"]},
-                "Regions": [REGION],
-                "OperationPreferences": stacks.OPERATION_PREFERENCES,
-                "CallAs": "SELF",
-            },
-        )
-        operation = {"OperationId": "op-1", "StackSetId": f"{name}:3c3a", "Action": "CREATE"}
-        for status in ("RUNNING", "SUCCEEDED"):
-            stub.add_response(
-                "describe_stack_set_operation",
-                {"StackSetOperation": {**operation, "Status": status}},
-                {"StackSetName": name, "OperationId": "op-1", "CallAs": "SELF"},
-            )
-        result = stacks.deploy_stack_set(
-            aws_for(moto, cloudformation=cfn),
-            name,
-            template_body="Resources: {}\n",
-            parameters={"CentralAccountId": ACCOUNT, "RoleName": naming.MEMBER_ROLE_NAME},
-            organizational_units=["r-ab12"],
-            regions=[REGION],
-            description="member role",
-        )
-        stub.assert_no_pending_responses()
-    assert result.action == "created"
-
-
-def _existing_stack_set(name: str, body: str, auto: bool) -> dict[str, Any]:
-    return {
-        "StackSet": {
-            "StackSetName": name,
-            "StackSetId": f"{name}:3c3a",
-            "Status": "ACTIVE",
-            "TemplateBody": body,
-            "Parameters": [{"ParameterKey": "CentralAccountId", "ParameterValue": ACCOUNT}],
-            "PermissionModel": "SERVICE_MANAGED",
-            "AutoDeployment": {"Enabled": auto, "RetainStacksOnAccountRemoval": False},
-            "OrganizationalUnitIds": ["r-ab12"],
-        }
-    }
-
-
-def test_stack_set_unchanged_or_updated_stubbed_because_moto_lacks_stackset_auto_deployment(moto) -> None:
-    cfn = _stack_set_client(moto)
-    name, body = "lc-set", "Resources: {}\n"
-    kwargs = {
-        "template_body": body,
-        "parameters": {"CentralAccountId": ACCOUNT},
-        "organizational_units": ["r-ab12"],
-        "regions": [REGION],
-        "description": "d",
-        "call_as": "DELEGATED_ADMIN",
-    }
-    with Stubber(cfn) as stub:
-        stub.add_response("describe_stack_set", _existing_stack_set(name, body, auto=True))
-        assert stacks.deploy_stack_set(aws_for(moto, cloudformation=cfn), name, **kwargs).action == "unchanged"
-        stub.add_response("describe_stack_set", _existing_stack_set(name, body, auto=False))
-        stub.add_response("update_stack_set", {"OperationId": "op-2"})
-        stub.add_response(
-            "describe_stack_set_operation",
-            {"StackSetOperation": {"OperationId": "op-2", "Action": "UPDATE", "Status": "FAILED"}},
-        )
-        stub.add_response(
-            "list_stack_set_operation_results",
-            {
-                "Summaries": [
-                    {
-                        "Account": "210987654321",
-                        "Region": REGION,
-                        "Status": "FAILED",
-                        "StatusReason": "Role LambdaComplianceRuleExecution already exists",
-                    }
-                ]
-            },
-        )
-        with pytest.raises(DeployError) as caught:
-            stacks.deploy_stack_set(aws_for(moto, cloudformation=cfn), name, **kwargs)
-        stub.assert_no_pending_responses()
-    assert str(caught.value) == (
-        "StackSet lc-set operation FAILED: account 210987654321 us-east-1: "
-        "Role LambdaComplianceRuleExecution already exists"
-    )
 
 
 # organization against moto -------------------------------------------------------------------------
