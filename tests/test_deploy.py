@@ -11,11 +11,11 @@ from typing import Any
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
-from botocore.stub import ANY, Stubber
+from botocore.stub import Stubber
 
 from lambda_compliance import catalog
 from lambda_compliance.cli import main
-from lambda_compliance.deploy import invoke_permissions, stacks
+from lambda_compliance.deploy import invoke_permissions
 from lambda_compliance.deploy.aws import Aws, DeployError
 from lambda_compliance.deploy.run import Deployment, Options
 from lambda_compliance.packaging import build, naming
@@ -149,11 +149,16 @@ def test_dry_run_prints_the_plan_and_calls_no_aws(capsys, monkeypatch, tmp_path)
     assert "aws:SourceAccount" in out and "StackSet" not in out
 
 
-def test_org_dry_run_lists_stack_sets_permissions_and_org_packs(capsys, packs_dir) -> None:
-    argv = ["deploy", "--bucket", BUCKET, "--dry-run", "--region", REGION, "--org"]
-    argv += ["--conformance-bucket", CONFORMS, "--packs", "demo", "--packs-dir", str(packs_dir)]
+def test_org_dry_run_reads_the_organization_and_lists_stack_sets_permissions_and_org_packs(
+    moto, capsys, packs_dir, organization
+) -> None:
+    _, _members, ou = organization
+    argv = ["deploy", "--bucket", BUCKET, "--dry-run", "--region", REGION, "--org", "--endpoint-url", moto.endpoint_url]
+    argv += ["--conformance-bucket", CONFORMS, "--packs", "demo", "--packs-dir", str(packs_dir), "--ou", ou]
     assert main(argv) == 0
     out = capsys.readouterr().out
+    assert f"instances added: {ou}/{REGION}" in out and "packs go to 3 accounts" in out
+    assert moto.client("cloudformation").list_stack_sets()["Summaries"] == []  # read, nothing created
     assert "StackSet lambda-compliance-member-role" in out and "auto-deployment on" in out
     assert "config-<account>" in out
     assert f"organization conformance pack lambda-compliance-demo ({packs_dir / 'demo.yaml'}" in out
@@ -374,7 +379,10 @@ def test_org_deploy_against_moto(moto, built, packs_dir, organization) -> None:
     )
     out = _Lines()
     Deployment(options, built, REGION, aws_for(moto)).run(out)
-    assert f"organization {org_id} (3 accounts), deploying as management account" in out.text
+    assert (
+        f"organization {org_id}: 3 ACTIVE accounts, management account {ACCOUNT}; "
+        f"deploying from {ACCOUNT} as management account"
+    ) in out.text
 
     cfn = moto.client("cloudformation")
     stack = cfn.describe_stacks(StackName=naming.RULE_STACK)["Stacks"][0]

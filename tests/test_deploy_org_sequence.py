@@ -92,7 +92,7 @@ class StackSetService:
         else:
             self.stubber.add_response(name, answer, expected_params=params)
 
-    def describe_stack_set(self, StackSetName: str, CallAs: str) -> Any:  # noqa: N803
+    def describe_stack_set(self, StackSetName: str, CallAs: str) -> Any:
         found = self.sets.get(StackSetName)
         if found is None:
             return "StackSetNotFoundException", f"StackSet {StackSetName} not found"
@@ -116,14 +116,14 @@ class StackSetService:
         bucket, key = kw["TemplateURL"].split("amazonaws.com/", 1)[1].split("/", 1)
         return self.s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
 
-    def create_stack_set(self, StackSetName: str, Parameters: list[dict[str, str]], **kw: Any) -> Any:  # noqa: N803
+    def create_stack_set(self, StackSetName: str, Parameters: list[dict[str, str]], **kw: Any) -> Any:
         self.sets[StackSetName] = StackSet(self._body(kw), Parameters)
         return {"StackSetId": f"{StackSetName}:1"}
 
     def _operation(self) -> dict[str, str]:
         return {"OperationId": f"op-{next(self.ids)}"}
 
-    def create_stack_instances(self, StackSetName: str, DeploymentTargets: Any, Regions: list[str], **_: Any) -> Any:  # noqa: N803
+    def create_stack_instances(self, StackSetName: str, DeploymentTargets: Any, Regions: list[str], **_: Any) -> Any:
         stack_set = self.sets[StackSetName]
         for ou in DeploymentTargets["OrganizationalUnitIds"]:
             stack_set.ous.add(ou)
@@ -133,7 +133,7 @@ class StackSetService:
                     stack_set.versions[(account, region)] = stack_set.version
         return self._operation()
 
-    def update_stack_set(self, StackSetName: str, **kw: Any) -> Any:  # noqa: N803
+    def update_stack_set(self, StackSetName: str, **kw: Any) -> Any:
         stack_set = self.sets[StackSetName]
         ous = (kw.get("DeploymentTargets") or {}).get("OrganizationalUnitIds")
         pairs = (
@@ -150,7 +150,7 @@ class StackSetService:
             stack_set.versions[pair] = stack_set.version
         return self._operation()
 
-    def list_stack_instances(self, StackSetName: str, CallAs: str) -> Any:  # noqa: N803
+    def list_stack_instances(self, StackSetName: str, CallAs: str) -> Any:
         stack_set = self.sets[StackSetName]
         return {
             "Summaries": [
@@ -166,7 +166,7 @@ class StackSetService:
             ]
         }
 
-    def describe_stack_set_operation(self, StackSetName: str, OperationId: str, CallAs: str) -> Any:  # noqa: N803
+    def describe_stack_set_operation(self, StackSetName: str, OperationId: str, CallAs: str) -> Any:
         return {"StackSetOperation": {"OperationId": OperationId, "Action": "CREATE", "Status": "SUCCEEDED"}}
 
 
@@ -345,7 +345,7 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
     assert f"organization {org.id}: 5 ACTIVE accounts, management account {ACCOUNT}" in first.plan
     assert f"StackSet {member}: create" in first.plan
     assert f"instances added: {ou['security']}/{REGION}, {ou['workloads']}/{REGION}" in first.plan
-    assert f"ExcludedAccounts (1): every account without the member role and documents\n" in first.plan
+    assert "ExcludedAccounts (1): every account without the member role and documents\n" in first.plan
     assert f"  {acct['dev']}: {org_reach.NOT_TARGETED}" in first.plan
     assert _writes(first) == [
         ("create_stack_set", member, ((), ())),
@@ -411,7 +411,7 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
     # 5. remove an OU: its instances are left (not deleted); the packs exclude its accounts
     fifth = _deploy(moto, built, service, packs_dir, organizational_units=base, regions=regions)
     assert f"instances left as they are (no longer targeted, not deleted): {ou['sandbox']}/{REGION}" in fifth.plan
-    assert f"ExcludedAccounts (2)" in fifth.plan
+    assert "ExcludedAccounts (2)" in fifth.plan
     assert _writes(fifth) == []
     ready = _assert_pack_accounts_are_ready(moto, service, org, REGION)
     assert acct["dev"] not in ready and newcomer not in ready
