@@ -416,9 +416,7 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
     ready = _assert_pack_accounts_are_ready(moto, service, org, REGION)
     assert acct["dev"] not in ready and newcomer not in ready
 
-    (tmp_path.parent / "org-sequence-plans.txt").write_text(
-        "\n".join(s.plan for s in (first, second, third, fourth, fifth))
-    )
+    (tmp_path / "org-sequence-plans.txt").write_text("\n".join(s.plan for s in (first, second, third, fourth, fifth)))
 
 
 def test_a_pack_region_outside_the_stack_set_regions_is_refused(built, tmp_path) -> None:
