@@ -435,3 +435,119 @@ def test_a_pack_region_outside_the_stack_set_regions_is_refused(built, tmp_path)
         DeployError, match=rf"^the organization packs go to region {REGION}, which the StackSets do not"
     ):
         Deployment(options, built, REGION, None)
+
+
+SEC, PAY, ANA, DEV = "222222222222", "333333333333", "444444444444", "555555555555"
+
+
+def _account(account: str, name: str) -> dict[str, Any]:
+    return {
+        "Id": account,
+        "Arn": f"arn:aws:organizations::{ACCOUNT}:account/o-abc/{account}",
+        "Email": f"{name}@example.com",
+        "Name": name,
+        "Status": "ACTIVE",
+        "JoinedMethod": "CREATED",
+    }
+
+
+def _stubbed_org(stub: Stubber, delegated: list[str]) -> None:
+    """Organizations as a delegated administrator (SEC) sees it: management account, security, workloads > eu."""
+    stub.add_response(
+        "describe_organization",
+        {
+            "Organization": {
+                "Id": "o-abc",
+                "Arn": f"arn:aws:organizations::{ACCOUNT}:organization/o-abc",
+                "FeatureSet": "ALL",
+                "MasterAccountArn": f"arn:aws:organizations::{ACCOUNT}:account/o-abc/{ACCOUNT}",
+                "MasterAccountId": ACCOUNT,
+                "MasterAccountEmail": "management@example.com",
+            }
+        },
+    )
+    stub.add_response(
+        "list_roots", {"Roots": [{"Id": "r-ab12", "Name": "Root", "Arn": "arn:aws:organizations::1:root"}]}
+    )
+    everyone = [(ACCOUNT, "management"), (SEC, "security"), (PAY, "payments"), (ANA, "analytics"), (DEV, "dev")]
+    stub.add_response("list_accounts", {"Accounts": [_account(a, n) for a, n in everyone]})
+    tree = {"ou-ab12-sec": ([(SEC, "security")], []), "ou-ab12-work": ([(PAY, "payments")], ["ou-ab12-eu"])}
+    tree["ou-ab12-eu"] = ([(ANA, "analytics")], [])
+    for ou in ("ou-ab12-sec", "ou-ab12-work", "ou-ab12-eu"):
+        accounts, children = tree[ou]
+        stub.add_response(
+            "list_accounts_for_parent", {"Accounts": [_account(a, n) for a, n in accounts]}, {"ParentId": ou}
+        )
+        stub.add_response(
+            "list_organizational_units_for_parent",
+            {
+                "OrganizationalUnits": [
+                    {"Id": c, "Arn": f"arn:aws:organizations::1:ou/o-abc/{c}", "Name": c} for c in children
+                ]
+            },
+            {"ParentId": ou},
+        )
+    stub.add_response(
+        "list_delegated_services_for_account",
+        {"DelegatedServices": [{"ServicePrincipal": p} for p in delegated]},
+        {"AccountId": SEC},
+    )
+
+
+def _as_delegated_admin(moto: Any, delegated: list[str]) -> tuple[Aws, list[Stubber]]:
+    clients = {
+        name: moto.session.client(name, region_name=REGION, endpoint_url=moto.endpoint_url)
+        for name in ("sts", "organizations", "cloudformation")
+    }
+    stubs = {name: Stubber(client) for name, client in clients.items()}
+    stubs["sts"].add_response(
+        "get_caller_identity",
+        {"UserId": "AROAEXAMPLE:deployer", "Account": SEC, "Arn": f"arn:aws:sts::{SEC}:assumed-role/deployer/s"},
+    )
+    _stubbed_org(stubs["organizations"], delegated)
+    for name in (naming.MEMBER_ROLE_STACK_SET, naming.REMEDIATION_STACK_SET):
+        stubs["cloudformation"].add_client_error(
+            "describe_stack_set",
+            "StackSetNotFoundException",
+            f"StackSet {name} not found",
+            400,
+            expected_params={"StackSetName": name, "CallAs": "DELEGATED_ADMIN"},
+        )
+    for stub in stubs.values():
+        stub.activate()
+    aws = Aws(moto.session, REGION, endpoint_url=moto.endpoint_url, overrides=clients, poll_seconds=0)
+    return aws, list(stubs.values())
+
+
+def test_delegated_admin_plan_excludes_the_management_account_stubbed_because_moto_lacks_stacksets_delegation(
+    moto, built, tmp_path
+) -> None:
+    packs_dir = tmp_path / "packs"
+    packs_dir.mkdir()
+    (packs_dir / "demo.yaml").write_text(PACK)
+    options = Options(
+        bucket=BUCKET,
+        org=True,
+        packs=("demo",),
+        packs_dir=packs_dir,
+        conformance_bucket=TEMPLATES,
+        organizational_units=("ou-ab12-sec", "ou-ab12-work"),
+    )
+    aws, stubs = _as_delegated_admin(moto, [org_reach.STACKSETS_PRINCIPAL, org_reach.CONFIG_PRINCIPAL])
+    plan = Deployment(options, built, REGION, aws).plan_text()
+    for stub in stubs:
+        stub.assert_no_pending_responses()
+    assert f"deploying from {SEC} as delegated administrator" in plan
+    assert f"packs go to 3 accounts: {SEC}, {PAY}, {ANA}\n" in plan  # ANA sits in a child OU of workloads
+    assert f"  {ACCOUNT}: {org_reach.MANAGEMENT_SKIPPED}\n" in plan
+    assert f"  {DEV}: {org_reach.NOT_TARGETED}\n" in plan
+    assert "instances added: ou-ab12-sec/us-east-1, ou-ab12-work/us-east-1" in plan
+
+    aws, _ = _as_delegated_admin(moto, [org_reach.CONFIG_PRINCIPAL])
+    with pytest.raises(DeployError) as caught:
+        Deployment(options, built, REGION, aws).plan_text()
+    assert str(caught.value) == (
+        f"account {SEC} is neither the management account nor a delegated administrator for "
+        f"{org_reach.STACKSETS_PRINCIPAL}: register it (aws organizations register-delegated-administrator "
+        f"--account-id {SEC} --service-principal {org_reach.STACKSETS_PRINCIPAL})"
+    )

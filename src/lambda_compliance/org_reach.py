@@ -36,6 +36,7 @@ class Organization:
     management_account: str
     root_ids: tuple[str, ...]
     accounts: tuple[str, ...]  # ACTIVE accounts, sorted
+    feature_set: str = "ALL"
     ou_accounts: Mapping[str, frozenset[str]] = field(default_factory=dict)  # target -> ACTIVE accounts beneath
 
 
@@ -75,6 +76,7 @@ def read(orgs: Any, targets: Iterable[str] | None) -> Organization:
         management_account=described.get("MasterAccountId", ""),
         root_ids=roots,
         accounts=accounts,
+        feature_set=str(described.get("FeatureSet", "")),
         ou_accounts={t: accounts_under(orgs, t) for t in wanted},
     )
 

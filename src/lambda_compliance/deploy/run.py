@@ -400,8 +400,7 @@ class Deployment:
                     f"account {self.ctx.account} is not in an AWS Organization: deploy without --org"
                 ) from None
             raise
-        features = orgs.describe_organization()["Organization"].get("FeatureSet")
-        if features != "ALL":
+        if org.feature_set != "ALL":
             raise DeployError("the organization must have all features enabled (StackSets and Config need them)")
         self.ctx.organization = org
         self.ctx.organization_id = org.id
