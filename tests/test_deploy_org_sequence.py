@@ -551,3 +551,58 @@ def test_delegated_admin_plan_excludes_the_management_account_stubbed_because_mo
         f"{org_reach.STACKSETS_PRINCIPAL}: register it (aws organizations register-delegated-administrator "
         f"--account-id {SEC} --service-principal {org_reach.STACKSETS_PRINCIPAL})"
     )
+
+
+def test_stack_set_changed_template_creates_missing_instances_first_then_updates_only_existing_stubbed(moto) -> None:
+    from lambda_compliance.deploy import stacks
+
+    org = _organization(moto)
+    ou = org.ous
+    empty = moto.client("organizations").create_organizational_unit(ParentId=org.root, Name="empty")
+    empty_ou = empty["OrganizationalUnit"]["Id"]
+    service = StackSetService(moto)
+    cfn = RoutedCloudFormation(moto.client("cloudformation"), service)
+    aws = Aws(moto.session, REGION, endpoint_url=moto.endpoint_url, overrides={"cloudformation": cfn}, poll_seconds=0)
+    name, params = "lc-set", {"CentralAccountId": ACCOUNT}
+
+    def plan(body: str, ous: tuple[str, ...], regions: tuple[str, ...]) -> stacks.StackSetPlan:
+        targets = {o: org_reach.accounts_under(moto.client("organizations"), o) for o in ous}
+        return stacks.plan_stack_set(
+            aws, name, template_body=body, parameters=params, ou_accounts=targets, regions=regions
+        )
+
+    first = plan("v1", (ou["security"], ou["workloads"]), (REGION,))
+    stacks.apply_stack_set(aws, first, template_body="v1", parameters=params, description="d")
+    before = len(service.calls)
+    second = plan("v2", (ou["security"], ou["workloads"], ou["sandbox"], empty_ou), (REGION, OTHER_REGION))
+    assert second.changed and second.action == "updated"
+    assert second.added == (
+        (ou["security"], OTHER_REGION),
+        (ou["workloads"], OTHER_REGION),
+        (ou["sandbox"], REGION),
+        (ou["sandbox"], OTHER_REGION),
+    )
+    assert second.updated == ((ou["security"], REGION), (ou["workloads"], REGION))
+    assert second.empty == (empty_ou,)
+    result = stacks.apply_stack_set(aws, second, template_body="v2", parameters=params, description="d")
+    writes = [
+        (n, p.get("DeploymentTargets"), p.get("Regions"))
+        for n, p in service.calls[before:]
+        if n in {"create_stack_instances", "update_stack_set"}
+    ]
+    assert writes == [
+        ("create_stack_instances", {"OrganizationalUnitIds": [ou["security"], ou["workloads"]]}, [OTHER_REGION]),
+        ("create_stack_instances", {"OrganizationalUnitIds": [ou["sandbox"], empty_ou]}, [REGION, OTHER_REGION]),
+        (
+            "update_stack_set",
+            {"OrganizationalUnitIds": [ou["security"], ou["workloads"], ou["sandbox"]]},  # never the empty OU
+            [REGION, OTHER_REGION],
+        ),
+    ]
+    stack_set = service.sets[name]
+    assert result.action == "updated" and stack_set.template == "v2"
+    assert set(stack_set.versions.values()) == {stack_set.version}  # every instance has the new template
+    assert empty_ou in stack_set.ous  # targeted: auto-deployment covers accounts that join it
+
+    third = plan("v2", (ou["security"], ou["workloads"], ou["sandbox"], empty_ou), (REGION, OTHER_REGION))
+    assert third.action == "unchanged" and not third.added and not third.empty

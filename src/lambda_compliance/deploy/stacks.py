@@ -186,6 +186,8 @@ class StackSetPlan:
     updated: tuple[Pair, ...]
     left: tuple[Pair, ...]
     empty: tuple[str, ...]  # wanted OUs without accounts: targeted so auto-deployment covers later joiners
+    regions: tuple[str, ...] = ()  # the wanted regions, in the order given
+    ous: tuple[str, ...] = ()  # the wanted OUs, in the order given
 
     @property
     def action(self) -> str:
@@ -245,6 +247,8 @@ def plan_stack_set(
         updated=tuple(p for p in populated if p in have),
         left=tuple(sorted(have - set(wanted))),
         empty=empty,
+        regions=tuple(regions),
+        ous=tuple(ou_accounts),
     )
 
 
@@ -283,8 +287,7 @@ def apply_stack_set(
     for ou in dict.fromkeys(ou for ou, _ in plan.added):
         by_regions.setdefault(tuple(r for o, r in plan.added if o == ou), []).append(ou)
     if plan.empty:
-        regions = tuple(dict.fromkeys(r for _, r in plan.added + plan.updated)) or None
-        by_regions.setdefault(regions or (aws.region,), []).extend(plan.empty)
+        by_regions.setdefault(plan.regions, []).extend(plan.empty)
     for regions, ous in by_regions.items():
         operation = cfn.create_stack_instances(
             **common,
@@ -300,8 +303,10 @@ def apply_stack_set(
         kwargs: dict[str, Any] = {}
         if targets:
             kwargs = {
-                "DeploymentTargets": {"OrganizationalUnitIds": list(dict.fromkeys(ou for ou, _ in targets))},
-                "Regions": list(dict.fromkeys(r for _, r in targets)),
+                "DeploymentTargets": {
+                    "OrganizationalUnitIds": [o for o in plan.ous if any(ou == o for ou, _ in targets)]
+                },
+                "Regions": [r for r in plan.regions if any(region == r for _, region in targets)],
             }
         operation = cfn.update_stack_set(
             **common,
