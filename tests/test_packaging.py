@@ -275,6 +275,24 @@ def test_generated_and_hand_written_templates_pass_cfn_lint(built: build.Build) 
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_rule_stack_keeps_its_log_groups_when_deleted_or_replaced(built: build.Build) -> None:
+    """cfn-lint I3011 (informational): stateful resources need DeletionPolicy and UpdateReplacePolicy."""
+    done = subprocess.run(
+        [str(CFN_LINT), "--format", "parseable", "--include-checks", "I", "--", str(built.rule_stack)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "I3011" not in done.stdout, done.stdout
+    groups = _log_groups(built)
+    assert groups and all(g.get("DeletionPolicy") == g.get("UpdateReplacePolicy") == "Retain" for g in groups)
+
+
+def _log_groups(built: build.Build) -> list[dict[str, object]]:
+    template = cfn.load(built.rule_stack.read_text())
+    return [r for r in template["Resources"].values() if r["Type"] == "AWS::Logs::LogGroup"]
+
+
 def _by_mode(document: dict[str, object]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """(single-account statements, organization statements) of a policy document chosen by IsSingleAccount."""
     condition, single, org = document["Fn::If"]  # type: ignore[index]

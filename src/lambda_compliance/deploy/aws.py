@@ -133,6 +133,18 @@ class Aws:
             self._clients[service] = Client(raw)
         return self._clients[service]
 
+    def in_region(self, region: str) -> Aws:
+        """The same session and endpoint in another region (this one when it is the same)."""
+        if region == self.region:
+            return self
+        return Aws(
+            self.session,
+            region,
+            endpoint_url=self.endpoint_url,
+            poll_seconds=self.poll_seconds,
+            timeout_seconds=self.timeout_seconds,
+        )
+
     def wait_until(self, what: str, check: Callable[[], bool]) -> None:
         """Poll ``check`` until it returns True (it raises DeployError on a terminal failure)."""
         deadline = time.monotonic() + self.timeout_seconds

@@ -63,7 +63,7 @@ class SyncResult:
     functions: int
 
 
-def _current(aws: Aws, function: str) -> list[dict[str, object]]:
+def statements(aws: Aws, function: str) -> list[dict[str, object]]:
     try:
         raw = aws.client("lambda").get_policy(FunctionName=function)["Policy"]
     except ClientError as exc:
@@ -87,8 +87,11 @@ def sync(aws: Aws, function_arns: Sequence[str], accounts: Iterable[str], centra
             )
     lam = aws.client("lambda")
 
+    def statements_of(arn: str) -> list[dict[str, object]]:
+        return statements(aws, arn)
+
     def one(arn: str) -> tuple[int, int]:
-        statements = _current(aws, arn)
+        statements = statements_of(arn)
         have = {str(s.get("Sid")) for s in statements if str(s.get("Sid", "")).startswith(SID_PREFIX)}
         want = {f"{SID_PREFIX}{a}" for a in wanted}
         for sid in sorted(have - want):

@@ -26,7 +26,6 @@ S3_LIMIT = cfn.PACK_S3_LIMIT
 RULE_ACCOUNT = "RuleAccountId"
 EXECUTION_ROLE = "ExecutionRoleName"
 REMEDIATION_ROLE_PREFIX = "RemediationRoleNamePrefix"
-CONFORMS_PREFIX = "awsconfigconforms"
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,16 @@ class Pack:
             raise DeployError(f"{self.path} is not valid YAML: {str(exc).splitlines()[0]}") from None
         params = template.get("Parameters") if isinstance(template, dict) else None
         return {k: (v or {}).get("Default") for k, v in (params or {}).items() if isinstance(v, dict | type(None))}
+
+    def rule_names(self) -> frozenset[str]:
+        """The Config rules the pack creates (ConfigRuleName of each AWS::Config::ConfigRule)."""
+        template = cfn.load(self.body) or {}
+        resources = template.get("Resources") if isinstance(template, dict) else None
+        return frozenset(
+            str((r.get("Properties") or {}).get("ConfigRuleName"))
+            for r in (resources or {}).values()
+            if isinstance(r, dict) and r.get("Type") == "AWS::Config::ConfigRule"
+        )
 
     def inputs(self, known: Mapping[str, str], given: Mapping[str, str]) -> list[dict[str, str]]:
         """ConformancePackInputParameters: given values, then known deployment values, else the defaults."""
@@ -94,6 +103,22 @@ def choose(directory: Path, names: Sequence[str]) -> list[Pack]:
     return chosen
 
 
+def refuse_overlap(packs: Sequence[Pack]) -> None:
+    """Two packs with a rule in common would run it twice in every account (twice the invocations
+    against the functions' reserved concurrency, twice the evaluations billed). Deploy-time merging
+    would deploy a pack that exists in no file, so the deployer refuses and names the shared rules:
+    every framework pack is a subset of ``all``, which holds each rule once."""
+    for index, first in enumerate(packs):
+        for second in packs[index + 1 :]:
+            shared = sorted(first.rule_names() & second.rule_names())
+            if shared:
+                example = ", ".join(shared[:2]) + (", ..." if len(shared) > 2 else "")
+                raise DeployError(
+                    f"packs {first.name} and {second.name} share {len(shared)} rules ({example}), which would run "
+                    "twice: deploy one of them (`all` holds every rule once)"
+                )
+
+
 def _upload(aws: Aws, bucket: str, key: str, body: str) -> str:
     aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body.encode("utf-8"), ContentType="text/yaml")
     return f"s3://{bucket}/{key}"
@@ -130,7 +155,7 @@ def put_organization(
     prefix: str,
     excluded_accounts: Sequence[str] = (),
 ) -> str:
-    """Put an organization conformance pack from the ``awsconfigconforms*`` bucket; wait for every account."""
+    """Put an organization conformance pack from the template bucket; wait for every account."""
     config = aws.client("config")
     uri = _upload(aws, conformance_bucket, f"{prefix}packs/{pack.name}-{pack.sha}.yaml", pack.body)
     kwargs: dict[str, Any] = {

@@ -8,7 +8,7 @@ stack in this central account, but its functions assume the member role; a servi
 StackSet with auto-deployment gives every account of the target OUs that role (and the
 remediation documents, when ``templates/remediation.yaml`` exists); each function lets AWS
 Config of every organization account invoke it (``invoke_permissions``); organization
-conformance packs are put from the ``awsconfigconforms*`` bucket.
+conformance packs are put from the template bucket (``--conformance-bucket``).
 
 ``--dry-run`` prints the same steps without any AWS request.
 """
@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from lambda_compliance.deploy import invoke_permissions, stacks
+from lambda_compliance.deploy import invoke_permissions, org_reach, recorder_coverage, stacks
 from lambda_compliance.deploy import packs as pack_mod
 from lambda_compliance.deploy.aws import Aws, DeployError, error_code, one_line_errors
 from lambda_compliance.packaging import naming
@@ -74,6 +74,10 @@ class Context:
     root_ids: tuple[str, ...] = ()
     accounts: tuple[str, ...] = ()
     stack_exists: bool = False
+    organization: org_reach.Organization | None = None
+    reach: org_reach.Reach | None = None
+    stack_sets: dict[str, stacks.StackSetPlan] = field(default_factory=dict)
+    surveyed: bool = False
 
 
 @dataclass
@@ -98,12 +102,15 @@ class Deployment:
         remediation = options.templates_dir / REMEDIATION_TEMPLATE
         self.remediation = remediation if options.remediation and remediation.is_file() else None
         if options.org and not options.conformance_bucket and self.chosen_packs:
-            raise DeployError("organization conformance packs need --conformance-bucket (awsconfigconforms-...)")
-        if options.conformance_bucket and not options.conformance_bucket.startswith(pack_mod.CONFORMS_PREFIX):
             raise DeployError(
-                f"conformance bucket {options.conformance_bucket} must be named {pack_mod.CONFORMS_PREFIX}-... "
-                "(AWS Config reads organization pack templates only from such buckets)"
+                "organization conformance packs need --conformance-bucket (where their templates are read from)"
             )
+        if options.org and self.chosen_packs and options.regions and region not in options.regions:
+            raise DeployError(
+                f"the organization packs go to region {region}, which the StackSets do not reach "
+                f"(--regions {','.join(options.regions)}): add {region} to --regions or deploy from a listed region"
+            )
+        pack_mod.refuse_overlap(self.chosen_packs)
         self.keys = {
             "layer": options.prefix + build.layer.key,
             "template": f"{options.prefix}templates/rule-stack-{_sha(build.rule_stack)}.yaml",
@@ -164,10 +171,24 @@ class Deployment:
             f"unreserved concurrency leaves room for {len(self.build.rules)} functions' reserved executions",
         ]
         if self.o.org:
-            lines.insert(0, "this account is the organization's management account or a delegated administrator")
+            lines[:0] = self._organization_lines()
             if self.o.conformance_bucket:
                 lines.append(f"conformance bucket {self.o.conformance_bucket} exists")
+            lines.append(
+                f"this account's recorder records the rules' resource types in {', '.join(self._stack_set_regions())}"
+                " (missing types are named per account and region)"
+            )
         return Step("Check the target", lines, self._check)
+
+    def _organization_lines(self) -> list[str]:
+        org = self.ctx.organization
+        if org is None:
+            return ["this account is the organization's management account or a delegated administrator"]
+        role = "management account" if self.ctx.call_as == "SELF" else "delegated administrator"
+        return [
+            f"organization {org.id}: {len(org.accounts)} ACTIVE accounts, management account "
+            f"{org.management_account}; deploying from {self.ctx.account} as {role}"
+        ]
 
     def _upload_step(self) -> Step:
         total = sum(a.size for a in self.build.rule_zips.values())
@@ -200,11 +221,19 @@ class Deployment:
     def _targets(self) -> str:
         return ", ".join(self.o.organizational_units) or "the organization root"
 
+    def _stack_set_regions(self) -> list[str]:
+        return list(self.o.regions or (self.region,))
+
+    def _stack_set_lines(self, name: str) -> list[str]:
+        plan = self.ctx.stack_sets.get(name)
+        return plan.lines() if plan else []
+
     def _member_role_step(self) -> Step:
         lines = [
             f"StackSet {naming.MEMBER_ROLE_STACK_SET} from {self.build.member_role.name}: service-managed, "
             "auto-deployment on (new accounts get the role; removed accounts lose it)",
             f"targets: {self._targets()}, region {self.region} ({MEMBER_ROLE_REGION_NOTE})",
+            *self._stack_set_lines(naming.MEMBER_ROLE_STACK_SET),
             f"role {self.o.execution_role_name} trusts this account's roles under {naming.RULE_ROLE_PATH} only",
             f"this account too (stack {naming.MEMBER_ROLE_STACK}) when it is the management account, "
             "which service-managed StackSets skip",
@@ -212,7 +241,7 @@ class Deployment:
         return Step("Give every member account the rule role", lines, self._deploy_member_role)
 
     def _remediation_regions(self) -> list[str]:
-        return list(self.o.regions or (self.region,))
+        return self._stack_set_regions()
 
     def _remediation_step(self) -> Step:
         assert self.remediation is not None
@@ -222,6 +251,7 @@ class Deployment:
         lines = [
             f"StackSet {naming.REMEDIATION_STACK_SET} from {self.remediation}: service-managed, auto-deployment on",
             f"targets: {self._targets()}, regions {', '.join(self._remediation_regions())}",
+            *self._stack_set_lines(naming.REMEDIATION_STACK_SET),
             f"this account too (stack {naming.REMEDIATION_STACK}) when it is the management account",
         ]
         return Step("Give every member account the remediation documents", lines, self._deploy_remediation)
@@ -246,11 +276,29 @@ class Deployment:
             else:
                 how = "inline" if pack.size <= pack_mod.INLINE_LIMIT else f"from s3://{self.o.bucket}"
                 lines.append(f"conformance pack {pack.config_name} ({pack.path}, {_kb(pack.size)}, {how})")
+        if self.o.org:
+            lines += self._exclusion_lines()
         known = ", ".join(f"{k}={v}" for k, v in sorted(self._known_pack_parameters().items()))
         fallback = "none (the packs' defaults: the functions of this account)"
         lines.append(f"deployment parameters: {known or fallback}")
         title = "Put the organization conformance packs" if self.o.org else "Put the conformance packs"
         return Step(title, lines, self._put_packs)
+
+    def _excluded(self) -> list[str]:
+        if self.ctx.reach is None:
+            return sorted(self.o.excluded_accounts)
+        return sorted(self.ctx.reach.excluded)
+
+    def _exclusion_lines(self) -> list[str]:
+        reach = self.ctx.reach
+        if reach is None:
+            return ["ExcludedAccounts: every account the StackSets do not reach (computed from Organizations)"]
+        lines = [f"packs go to {len(reach.reached)} accounts: {', '.join(sorted(reach.reached)) or 'none'}"]
+        if not reach.excluded:
+            return [*lines, "ExcludedAccounts: none"]
+        lines.append(f"ExcludedAccounts ({len(reach.excluded)}): every account without the member role and documents")
+        lines += [f"  {account}: {why}" for account, why in sorted(reach.excluded.items())]
+        return lines
 
     def _known_pack_parameters(self) -> dict[str, str]:
         known: dict[str, str] = {}
@@ -261,18 +309,149 @@ class Deployment:
             known[pack_mod.REMEDIATION_ROLE_PREFIX] = prefix
         return {**known, **self.o.pack_parameters}
 
-    def print_plan(self, out: TextIO) -> None:
+    def plan_text(self) -> str:
+        """The plan; in organization mode it first reads Organizations and the StackSets (no change)."""
+        if self.o.org and self.aws is not None:
+            with one_line_errors():
+                self.survey()
         mode = "organization" if self.o.org else "single account"
-        print(f"lambda-compliance deploy plan: {mode}, region {self.region} (dry run: nothing is changed)", file=out)
+        lines = [f"lambda-compliance deploy plan: {mode}, region {self.region}"]
         for number, step in enumerate(self.steps(), 1):
-            print(f"{number}. {step.title}", file=out)
-            for line in step.plan:
-                print(f"   - {line}", file=out)
+            lines.append(f"{number}. {step.title}")
+            lines += [f"   - {line}" for line in step.plan]
+        return "\n".join(lines) + "\n"
+
+    def print_plan(self, out: TextIO) -> None:
+        out.write(self.plan_text())
+        print("dry run: nothing was changed", file=out)
+
+    def check(self, out: TextIO) -> int:
+        """``deploy --org --check``: change nothing; list the accounts where the deployed packs' rules
+        cannot run yet (1 when there is one). A new account reaches that state when it joins a target
+        OU: auto-deployment gives it the role and documents and the packs reach it, but only the next
+        ``deploy --org`` adds its invoke permission and its ``MemberRoleArns`` entry."""
+        with one_line_errors():
+            self.survey()
+            lines = [*self._organization_lines(), self._check_recorder(), *self._recorder_coverage()]
+            idle = self._not_ready()
+        for line in lines:
+            print(line, file=out)
+        if not idle:
+            print("every account that receives the deployed packs can run their rules", file=out)
+            return 0
+        print(f"{len(idle)} accounts receive the packs but cannot run their rules yet (run deploy --org):", file=out)
+        for account, reasons in sorted(idle.items()):
+            print(f"  {account}: {'; '.join(reasons)}", file=out)
+        return 1
+
+    def _not_ready(self) -> dict[str, list[str]]:
+        org, reach = self.ctx.organization, self.ctx.reach
+        assert org is not None and reach is not None
+        config = self._aws.client("config")
+        names = [p.config_name for p in self.chosen_packs]
+        receiving: set[str] = set()
+        if names:
+            deployed = config.describe_organization_conformance_packs(OrganizationConformancePackNames=names)
+            for pack in deployed.get("OrganizationConformancePacks") or []:
+                receiving |= set(org.accounts) - set(pack.get("ExcludedAccounts") or [])
+        granted: set[str] | None = None
+        for arn in self.function_arns():
+            sids = {str(s.get("Sid", "")) for s in invoke_permissions.statements(self._aws, arn)}
+            have = {
+                sid[len(invoke_permissions.SID_PREFIX) :]
+                for sid in sids
+                if sid.startswith(invoke_permissions.SID_PREFIX)
+            }
+            granted = have if granted is None else granted & have
+        arns = stacks.stack_parameters(self._aws, self.o.stack_name).get("MemberRoleArns", "")
+        idle: dict[str, list[str]] = {}
+        for account in sorted(receiving):
+            reasons = []
+            if account not in reach.reached:
+                reasons.append("no member role or remediation documents (the StackSets do not reach it)")
+            if account != self.ctx.account and account not in (granted or set()):
+                reasons.append("no invoke permission on the rule functions")
+            if f":{account}:role/" not in arns:
+                reasons.append("not in the rule stack's MemberRoleArns")
+            if reasons:
+                idle[account] = reasons
+        return idle
+
+    def survey(self) -> None:
+        """Read-only: who deploys, the organization, which accounts the StackSets reach, their instances."""
+        if self.ctx.surveyed:
+            return
+        aws = self._aws
+        identity = aws.client("sts").get_caller_identity()
+        self.ctx.account = identity["Account"]
+        self.ctx.partition = identity["Arn"].split(":")[1]
+        self._survey_organization()
+        self._plan_stack_sets()
+        self.ctx.surveyed = True
+
+    def _survey_organization(self) -> None:
+        orgs = self._aws.client("organizations")
+        try:
+            org = org_reach.read(orgs, self.o.organizational_units or None)
+        except ClientError as exc:
+            if error_code(exc) == "AWSOrganizationsNotInUseException":
+                raise DeployError(
+                    f"account {self.ctx.account} is not in an AWS Organization: deploy without --org"
+                ) from None
+            raise
+        if org.feature_set != "ALL":
+            raise DeployError("the organization must have all features enabled (StackSets and Config need them)")
+        self.ctx.organization = org
+        self.ctx.organization_id = org.id
+        self.ctx.management_account = org.management_account
+        self.ctx.root_ids = org.root_ids
+        if self.ctx.account != org.management_account:
+            self.ctx.call_as = "DELEGATED_ADMIN"
+            delegated = org_reach.delegated_services(orgs, self.ctx.account)
+            for principal in (org_reach.STACKSETS_PRINCIPAL, org_reach.CONFIG_PRINCIPAL):
+                if principal not in delegated:
+                    raise DeployError(
+                        f"account {self.ctx.account} is neither the management account nor a delegated administrator "
+                        f"for {principal}: register it (aws organizations register-delegated-administrator "
+                        f"--account-id {self.ctx.account} --service-principal {principal})"
+                    )
+        self.ctx.accounts = tuple(self.o.accounts) if self.o.accounts is not None else org.accounts
+        self.ctx.reach = org_reach.reach(
+            org,
+            self.ctx.account,
+            user_excluded=self.o.excluded_accounts,
+            invoking=self.o.accounts,
+        )
+
+    def _plan_stack_sets(self) -> None:
+        org = self.ctx.organization
+        assert org is not None
+        self.ctx.stack_sets[naming.MEMBER_ROLE_STACK_SET] = stacks.plan_stack_set(
+            self._aws,
+            naming.MEMBER_ROLE_STACK_SET,
+            template_body=self.build.member_role.read_text(encoding="utf-8"),
+            parameters=self._member_role_parameters(),
+            ou_accounts=org.ou_accounts,
+            regions=[self.region],
+            call_as=self.ctx.call_as,
+        )
+        if self.remediation:
+            self.ctx.stack_sets[naming.REMEDIATION_STACK_SET] = stacks.plan_stack_set(
+                self._aws,
+                naming.REMEDIATION_STACK_SET,
+                template_body=self.remediation.read_text(encoding="utf-8"),
+                parameters=self._remediation_parameters(),
+                ou_accounts=org.ou_accounts,
+                regions=self._remediation_regions(),
+                call_as=self.ctx.call_as,
+            )
 
     # run --------------------------------------------------------------------------------------
     def run(self, out: TextIO) -> None:
         if self.aws is None:
             raise DeployError("no AWS session to deploy with")
+        if self.o.org:
+            out.write(self.plan_text())
         with one_line_errors():
             steps = self.steps()
             for number, step in enumerate(steps, 1):
@@ -288,13 +467,17 @@ class Deployment:
 
     def _check(self) -> list[str]:
         aws = self._aws
-        identity = aws.client("sts").get_caller_identity()
-        self.ctx.account = identity["Account"]
-        self.ctx.partition = identity["Arn"].split(":")[1]
-        lines = [f"account {self.ctx.account}"]
         if self.o.org:
-            lines += self._check_organization()
+            self.survey()
+            lines = self._organization_lines()
+        else:
+            identity = aws.client("sts").get_caller_identity()
+            self.ctx.account = identity["Account"]
+            self.ctx.partition = identity["Arn"].split(":")[1]
+            lines = [f"account {self.ctx.account}"]
         lines.append(self._check_recorder())
+        if self.o.org:
+            lines += self._recorder_coverage()
         lines.append(_check_bucket(aws, self.o.bucket, self.region, "artifact bucket"))
         if self.o.org and self.o.conformance_bucket:
             lines.append(_check_bucket(aws, self.o.conformance_bucket, None, "conformance bucket"))
@@ -339,33 +522,34 @@ class Deployment:
             )
         return f"concurrency: {needed} reserved of {unreserved} unreserved executions"
 
-    def _check_organization(self) -> list[str]:
-        aws = self._aws
-        orgs = aws.client("organizations")
-        try:
-            org = orgs.describe_organization()["Organization"]
-        except ClientError as exc:
-            if error_code(exc) == "AWSOrganizationsNotInUseException":
-                raise DeployError(
-                    f"account {self.ctx.account} is not in an AWS Organization: deploy without --org"
-                ) from None
-            raise
-        self.ctx.organization_id = org["Id"]
-        self.ctx.management_account = org.get("MasterAccountId", "")
-        if org.get("FeatureSet") != "ALL":
-            raise DeployError("the organization must have all features enabled (StackSets and Config need them)")
-        if self.ctx.account != self.ctx.management_account:
-            self.ctx.call_as = "DELEGATED_ADMIN"
-        self.ctx.root_ids = tuple(r["Id"] for r in orgs.list_roots()["Roots"])
-        if self.o.accounts is not None:
-            self.ctx.accounts = tuple(self.o.accounts)
-        else:
-            found: list[str] = []
-            for page in orgs.get_paginator("list_accounts").paginate():
-                found += [a["Id"] for a in page["Accounts"] if a.get("Status", "ACTIVE") == "ACTIVE"]
-            self.ctx.accounts = tuple(found)
-        role = "management account" if self.ctx.call_as == "SELF" else "delegated administrator"
-        return [f"organization {self.ctx.organization_id} ({len(self.ctx.accounts)} accounts), deploying as {role}"]
+    def _scoped_types(self) -> set[str]:
+        """Resource types of the change-triggered rules the chosen packs (or, without packs, the stack) run."""
+        names = set().union(*(p.rule_names() for p in self.chosen_packs)) if self.chosen_packs else None
+        return {
+            t
+            for rule in self.build.rules
+            if not rule.spec.periodic and (names is None or rule.rule_name() in names)
+            for t in rule.spec.resource_types
+        }
+
+    def _recorder_coverage(self) -> list[str]:
+        """Name the scoped types this account's recorder leaves out, per region the packs and StackSets use."""
+        wanted = self._scoped_types()
+        lines = []
+        for region in self._stack_set_regions():
+            config = self._aws.in_region(region).client("config")
+            found = config.describe_configuration_recorders().get("ConfigurationRecorders") or []
+            own = recorder_coverage.customer_recorders(found)
+            if not own:
+                lines.append(f"account {self.ctx.account} {region}: no configuration recorder (no rule runs there)")
+                continue
+            missing = recorder_coverage.unrecorded(own[0].get("recordingGroup") or {}, wanted, region)
+            if missing:
+                lines.append(
+                    f"account {self.ctx.account} {region}: recorder {own[0]['name']} does not record "
+                    f"{', '.join(missing)}: the rules on those types stay idle there"
+                )
+        return lines or [f"recorder records every scoped type in {', '.join(self._stack_set_regions())}"]
 
     def _upload(self) -> list[str]:
         s3 = self._aws.client("s3")
@@ -402,8 +586,16 @@ class Deployment:
     def _member_role_parameters(self) -> dict[str, str]:
         return {"CentralAccountId": self.ctx.account, "RoleName": self.o.execution_role_name}
 
-    def _organizational_units(self) -> list[str]:
-        return list(self.o.organizational_units or self.ctx.root_ids)
+    def _remediation_parameters(self) -> dict[str, str]:
+        assert self.remediation is not None
+        body = self.remediation.read_text(encoding="utf-8")
+        declared = pack_mod.Pack("remediation", self.remediation, body).declared()
+        missing = [k for k, v in declared.items() if v is None and k not in self.o.remediation_parameters]
+        if missing:
+            raise DeployError(
+                f"{self.remediation} needs parameter {missing[0]}: pass --remediation-parameter {missing[0]}=VALUE"
+            )
+        return {k: v for k, v in self.o.remediation_parameters.items() if k in declared}
 
     def _deploy_member_role(self) -> list[str]:
         body = self.build.member_role.read_text(encoding="utf-8")
@@ -417,13 +609,11 @@ class Deployment:
                 tags={"lambda-compliance:component": "member-role"},
             )
             lines.append(f"stack {local.name} (this management account) {local.action}")
-        result = stacks.deploy_stack_set(
+        result = stacks.apply_stack_set(
             self._aws,
-            naming.MEMBER_ROLE_STACK_SET,
+            self.ctx.stack_sets[naming.MEMBER_ROLE_STACK_SET],
             template_body=body,
             parameters=self._member_role_parameters(),
-            organizational_units=self._organizational_units(),
-            regions=[self.region],
             description="lambda-compliance: the role the central rule functions assume",
             call_as=self.ctx.call_as,
         )
@@ -433,13 +623,7 @@ class Deployment:
     def _deploy_remediation(self) -> list[str]:
         assert self.remediation is not None
         body = self.remediation.read_text(encoding="utf-8")
-        declared = pack_mod.Pack("remediation", self.remediation, body).declared()
-        missing = [k for k, v in declared.items() if v is None and k not in self.o.remediation_parameters]
-        if missing:
-            raise DeployError(
-                f"{self.remediation} needs parameter {missing[0]}: pass --remediation-parameter {missing[0]}=VALUE"
-            )
-        params = {k: v for k, v in self.o.remediation_parameters.items() if k in declared}
+        params = self._remediation_parameters()
         url = self._template_url("remediation")
         lines = []
         if self.ctx.call_as == "SELF":
@@ -454,13 +638,11 @@ class Deployment:
             lines.append(f"stack {local.name}{where} {local.action}")
         if not self.o.org:
             return lines
-        result = stacks.deploy_stack_set(
+        result = stacks.apply_stack_set(
             self._aws,
-            naming.REMEDIATION_STACK_SET,
+            self.ctx.stack_sets[naming.REMEDIATION_STACK_SET],
             template_body=body,
             parameters=params,
-            organizational_units=self._organizational_units(),
-            regions=self._remediation_regions(),
             description="lambda-compliance: remediation documents",
             call_as=self.ctx.call_as,
             template_url=url,
@@ -483,7 +665,7 @@ class Deployment:
             if self.o.org:
                 assert self.o.conformance_bucket
                 name = pack_mod.put_organization(
-                    self._aws, pack, inputs, self.o.conformance_bucket, self.o.prefix, self.o.excluded_accounts
+                    self._aws, pack, inputs, self.o.conformance_bucket, self.o.prefix, self._excluded()
                 )
             else:
                 name = pack_mod.put(self._aws, pack, inputs, self.o.bucket, self.o.prefix)

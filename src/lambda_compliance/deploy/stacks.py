@@ -97,7 +97,10 @@ def deploy_stack(
 
     aws.wait_until(f"the change set of stack {name}", created)
     found = cfn.describe_change_set(ChangeSetName=change_set_id, StackName=name)
-    if found.get("Status") == "FAILED" or (change_type == "UPDATE" and not found.get("Changes")):
+    # A parameter change is a change even where a local CloudFormation (moto) lists no resource changes.
+    current = stack_parameters(aws, name) if change_type == "UPDATE" else {}
+    same_parameters = all(current.get(k) == v for k, v in parameters.items())
+    if found.get("Status") == "FAILED" or (change_type == "UPDATE" and not found.get("Changes") and same_parameters):
         cfn.delete_change_set(ChangeSetName=change_set_id, StackName=name)
         return StackResult(name, "unchanged", stack_outputs(aws, name))
     cfn.execute_change_set(ChangeSetName=change_set_id, StackName=name)
@@ -113,6 +116,18 @@ def deploy_stack(
 
     aws.wait_until(f"stack {name}", finished)
     return StackResult(name, "created" if change_type == "CREATE" else "updated", stack_outputs(aws, name))
+
+
+def stack_parameters(aws: Aws, name: str) -> dict[str, str]:
+    """A stack's parameter values ({} when the stack does not exist); a list value comes back comma-joined."""
+    if stack_status(aws, name) is None:
+        return {}
+    stacks = aws.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
+    values = {}
+    for p in stacks[0].get("Parameters") or []:
+        value = p.get("ParameterValue", "")
+        values[p["ParameterKey"]] = ",".join(value) if isinstance(value, list) else str(value)
+    return values
 
 
 def stack_outputs(aws: Aws, name: str) -> dict[str, str]:
@@ -137,48 +152,128 @@ class StackSetResult:
     operation_id: str | None
 
 
-def _same(current: Mapping[str, Any], body: str, parameters: Mapping[str, str], ous: Sequence[str]) -> bool:
+def _same(current: Mapping[str, Any], body: str, parameters: Mapping[str, str]) -> bool:
     have = {p["ParameterKey"]: p.get("ParameterValue", "") for p in current.get("Parameters", [])}
     auto = current.get("AutoDeployment") or {}
-    targets = set(current.get("OrganizationalUnitIds") or [])
     return (
         current.get("TemplateBody", "").strip() == body.strip()
         and have == dict(parameters)
         and bool(auto.get("Enabled"))
         and auto.get("RetainStacksOnAccountRemoval") is False
-        and set(ous) <= targets
     )
 
 
-def deploy_stack_set(
+Pair = tuple[str, str]  # (OU id, region)
+
+
+def _pairs(pairs: Sequence[Pair]) -> str:
+    return ", ".join(f"{ou}/{region}" for ou, region in pairs) or "none"
+
+
+@dataclass(frozen=True)
+class StackSetPlan:
+    """What ``apply_stack_set`` will do, decided from DescribeStackSet and ListStackInstances.
+
+    Instances are compared per (OU, region): ``added`` are wanted and missing (created first);
+    ``updated`` exist and are wanted, and get the new template or parameters when ``changed``;
+    ``left`` exist but are no longer wanted: they stay as they are (not updated, not deleted).
+    """
+
+    name: str
+    exists: bool
+    changed: bool
+    added: tuple[Pair, ...]
+    updated: tuple[Pair, ...]
+    left: tuple[Pair, ...]
+    empty: tuple[str, ...]  # wanted OUs without accounts: targeted so auto-deployment covers later joiners
+    regions: tuple[str, ...] = ()  # the wanted regions, in the order given
+    ous: tuple[str, ...] = ()  # the wanted OUs, in the order given
+
+    @property
+    def action(self) -> str:
+        if not self.exists:
+            return "created"
+        return "updated" if self.changed or self.added or self.empty else "unchanged"
+
+    def lines(self) -> list[str]:
+        if not self.exists:
+            head = f"StackSet {self.name}: create"
+        elif self.changed:
+            head = f"StackSet {self.name}: update (template, parameters or auto-deployment changed)"
+        else:
+            head = f"StackSet {self.name}: template and parameters unchanged"
+        out = [head, f"instances added: {_pairs(self.added)}"]
+        verb = "updated" if self.changed else "unchanged"
+        out.append(f"instances {verb}: {_pairs(self.updated)}")
+        if self.left:
+            out.append(f"instances left as they are (no longer targeted, not deleted): {_pairs(self.left)}")
+        if self.empty:
+            out.append(f"OUs without accounts yet, targeted for auto-deployment: {', '.join(self.empty)}")
+        return out
+
+
+def plan_stack_set(
     aws: Aws,
     name: str,
     *,
     template_body: str,
     parameters: Mapping[str, str],
-    organizational_units: Sequence[str],
+    ou_accounts: Mapping[str, frozenset[str]],
     regions: Sequence[str],
-    description: str,
     call_as: str = "SELF",
-    template_url: str | None = None,
-) -> StackSetResult:
-    """A service-managed StackSet with auto-deployment, with instances in ``organizational_units`` x ``regions``.
-
-    ``template_body`` is always given (to compare with what is deployed); ``template_url`` is used
-    instead to send it when set (templates over 51,200 bytes).
-    """
+) -> StackSetPlan:
+    """Compare the wanted OU x region instances with what the StackSet has (read-only)."""
     cfn = aws.client("cloudformation")
-    source = {"TemplateURL": template_url} if template_url else {"TemplateBody": template_body}
     try:
         current = cfn.describe_stack_set(StackSetName=name, CallAs=call_as)["StackSet"]
     except ClientError as exc:
         if error_code(exc) != "StackSetNotFoundException":
             raise
         current = None
-    targets = {"OrganizationalUnitIds": list(organizational_units)}
-    if current is None:
+    have: set[Pair] = set()
+    known: set[str] = set()
+    if current is not None:
+        known = set(current.get("OrganizationalUnitIds") or [])
+        for page in cfn.get_paginator("list_stack_instances").paginate(StackSetName=name, CallAs=call_as):
+            have |= {(i.get("OrganizationalUnitId", ""), i["Region"]) for i in page.get("Summaries", [])}
+    wanted = [(ou, region) for ou in ou_accounts for region in regions]
+    populated = [(ou, region) for ou, region in wanted if ou_accounts[ou]]
+    empty = tuple(ou for ou in ou_accounts if not ou_accounts[ou] and ou not in known)
+    return StackSetPlan(
+        name=name,
+        exists=current is not None,
+        changed=current is not None and not _same(current, template_body, parameters),
+        added=tuple(p for p in populated if p not in have),
+        updated=tuple(p for p in populated if p in have),
+        left=tuple(sorted(have - set(wanted))),
+        empty=empty,
+        regions=tuple(regions),
+        ous=tuple(ou_accounts),
+    )
+
+
+def apply_stack_set(
+    aws: Aws,
+    plan: StackSetPlan,
+    *,
+    template_body: str,
+    parameters: Mapping[str, str],
+    description: str,
+    call_as: str = "SELF",
+    template_url: str | None = None,
+) -> StackSetResult:
+    """Carry out ``plan``: create the StackSet if needed, create missing instances, then update the rest.
+
+    ``update_stack_set`` names only targets that have instances (AWS answers
+    StackInstanceNotFoundException for the others); ``template_url`` is sent instead of the body
+    when set (templates over 51,200 bytes).
+    """
+    cfn = aws.client("cloudformation")
+    source = {"TemplateURL": template_url} if template_url else {"TemplateBody": template_body}
+    common = {"StackSetName": plan.name, "CallAs": call_as}
+    if not plan.exists:
         cfn.create_stack_set(
-            StackSetName=name,
+            **common,
             Description=description,
             **source,
             Parameters=_parameters(parameters),
@@ -186,46 +281,47 @@ def deploy_stack_set(
             PermissionModel="SERVICE_MANAGED",
             AutoDeployment=AUTO_DEPLOYMENT,
             ManagedExecution={"Active": True},
-            CallAs=call_as,
         )
+    operation = None
+    by_regions: dict[tuple[str, ...], list[str]] = {}
+    for ou in dict.fromkeys(ou for ou, _ in plan.added):
+        by_regions.setdefault(tuple(r for o, r in plan.added if o == ou), []).append(ou)
+    if plan.empty:
+        by_regions.setdefault(plan.regions, []).extend(plan.empty)
+    for regions, ous in by_regions.items():
         operation = cfn.create_stack_instances(
-            StackSetName=name,
-            DeploymentTargets=targets,
+            **common,
+            DeploymentTargets={"OrganizationalUnitIds": ous},
             Regions=list(regions),
             OperationPreferences=OPERATION_PREFERENCES,
-            CallAs=call_as,
         )["OperationId"]
-        wait_for_operation(aws, name, operation, call_as)
-        return StackSetResult(name, "created", operation)
-    if _same(current, template_body, parameters, organizational_units):
-        return StackSetResult(name, "unchanged", None)
-    operation = cfn.update_stack_set(
-        StackSetName=name,
-        Description=description,
-        **source,
-        Parameters=_parameters(parameters),
-        Capabilities=CAPABILITIES,
-        PermissionModel="SERVICE_MANAGED",
-        AutoDeployment=AUTO_DEPLOYMENT,
-        ManagedExecution={"Active": True},
-        DeploymentTargets=targets,
-        Regions=list(regions),
-        OperationPreferences=OPERATION_PREFERENCES,
-        CallAs=call_as,
-    )["OperationId"]
-    wait_for_operation(aws, name, operation, call_as)
-    known = set(current.get("OrganizationalUnitIds") or [])
-    missing = [ou for ou in organizational_units if ou not in known]
-    if missing:
-        added = cfn.create_stack_instances(
-            StackSetName=name,
-            DeploymentTargets={"OrganizationalUnitIds": missing},
-            Regions=list(regions),
+        wait_for_operation(aws, plan.name, operation, call_as)
+    if plan.changed:
+        # After the creations every wanted pair with accounts has instances; the new ones got the
+        # previous template, so they are updated with the rest.
+        targets = plan.added + plan.updated
+        kwargs: dict[str, Any] = {}
+        if targets:
+            kwargs = {
+                "DeploymentTargets": {
+                    "OrganizationalUnitIds": [o for o in plan.ous if any(ou == o for ou, _ in targets)]
+                },
+                "Regions": [r for r in plan.regions if any(region == r for _, region in targets)],
+            }
+        operation = cfn.update_stack_set(
+            **common,
+            Description=description,
+            **source,
+            Parameters=_parameters(parameters),
+            Capabilities=CAPABILITIES,
+            PermissionModel="SERVICE_MANAGED",
+            AutoDeployment=AUTO_DEPLOYMENT,
+            ManagedExecution={"Active": True},
             OperationPreferences=OPERATION_PREFERENCES,
-            CallAs=call_as,
+            **kwargs,
         )["OperationId"]
-        wait_for_operation(aws, name, added, call_as)
-    return StackSetResult(name, "updated", operation)
+        wait_for_operation(aws, plan.name, operation, call_as)
+    return StackSetResult(plan.name, plan.action, operation)
 
 
 def wait_for_operation(aws: Aws, name: str, operation_id: str, call_as: str) -> None:

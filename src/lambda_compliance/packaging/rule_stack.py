@@ -276,6 +276,9 @@ def _rule_resources(rule: type[ComplianceRule], layer_key: str, code_key: str) -
         },
         ids["Logs"]: {
             "Type": "AWS::Logs::LogGroup",
+            # Evaluation logs are audit evidence: deleting or replacing the stack must not delete them (I3011).
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
             "Properties": {
                 "LogGroupName": f"/aws/lambda/{function}",
                 "RetentionInDays": ref("LogRetentionDays"),

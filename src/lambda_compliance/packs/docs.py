@@ -76,13 +76,13 @@ region and pass `--template-s3-uri s3://BUCKET/{ALL}.yaml` instead of `--templat
 
 **Organization.** The rule functions live in one central account; a StackSet gives every
 member account the role they assume (`{naming.MEMBER_ROLE_NAME}`) and the remediation
-stack. Upload the pack to a bucket whose name starts with `awsconfigconforms`, then from the
-management or delegated administrator account:
+stack. Upload the pack to an S3 bucket you can read (any name: the `awsconfigconforms` prefix is
+for the optional delivery bucket only), then from the management or delegated administrator account:
 
 ```
 aws configservice put-organization-conformance-pack \\
     --organization-conformance-pack-name {naming.pack_name("hipaa")} \\
-    --template-s3-uri s3://awsconfigconforms-EXAMPLE/hipaa.yaml \\
+    --template-s3-uri s3://EXAMPLE-pack-templates/hipaa.yaml \\
     --conformance-pack-input-parameters \\
       ParameterName={RULE_ACCOUNT},ParameterValue=<central account id> \\
       ParameterName={EXECUTION_ROLE},ParameterValue={naming.MEMBER_ROLE_NAME}

@@ -19,7 +19,14 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bucket", required=True, help="S3 bucket for the layer, rule zips and templates (same region)")
     p.add_argument("--prefix", default="lambda-compliance/", help="key prefix in the buckets (default: %(default)s)")
     p.add_argument("--org", action="store_true", help="deploy for the whole AWS Organization (StackSets, org packs)")
-    p.add_argument("--dry-run", action="store_true", help="print the plan; make no AWS request")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the plan; change nothing (--org reads Organizations, StackSets)"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="with --org: change nothing; list accounts where the deployed packs' rules cannot run yet (exit 1)",
+    )
     p.add_argument("--packs", help="comma-separated conformance packs from conformance-packs/ (default: none)")
     p.add_argument("--packs-dir", metavar="DIR", help="where the generated packs are (default: conformance-packs/)")
     p.add_argument("--stack-name", default=None, help="rule stack name (default: lambda-compliance-rules)")
@@ -42,7 +49,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     aws.add_argument("--region", help="AWS region (default: the profile's region)")
     aws.add_argument("--endpoint-url", help="send every AWS request to this endpoint (e.g. a moto server)")
     org = p.add_argument_group("organization (--org)")
-    org.add_argument("--conformance-bucket", help="awsconfigconforms-... bucket the organization packs are read from")
+    org.add_argument("--conformance-bucket", help="bucket the organization pack templates are read from (any name)")
     org.add_argument("--ou", help="comma-separated OU ids the StackSets target (default: the organization root)")
     org.add_argument("--accounts", help="comma-separated accounts allowed to invoke (default: every ACTIVE account)")
     org.add_argument("--exclude-accounts", help="comma-separated accounts the organization packs skip")
@@ -83,7 +90,7 @@ def _options(args: argparse.Namespace, root: Path) -> Any:
 def run_deploy(args: argparse.Namespace) -> int:
     """Deploy the rules to one account, or with --org to an organization; --dry-run prints the plan."""
     from lambda_compliance import catalog
-    from lambda_compliance.cli.commands.package import repository_root
+    from lambda_compliance.generate import repo_root
     from lambda_compliance.deploy.aws import Aws, DeployError
     from lambda_compliance.deploy.run import Deployment
     from lambda_compliance.packaging import build
@@ -91,28 +98,33 @@ def run_deploy(args: argparse.Namespace) -> int:
 
     if not args.org:
         org_only = ("conformance_bucket", "ou", "accounts", "exclude_accounts", "regions", "execution_role_name")
-        given = [f"--{name.replace('_', '-')}" for name in org_only if getattr(args, name)]
+        given = [f"--{name.replace('_', '-')}" for name in (*org_only, "check") if getattr(args, name)]
         if given:
             raise UsageError(f"{given[0]} applies to --org deployments only")
     session = None
     region = args.region
-    if not args.dry_run or not region:
+    # An organization plan names the accounts it excludes and the StackSet instances it adds, so its
+    # dry run reads Organizations and CloudFormation (read-only); a single-account dry run reads nothing.
+    reads_aws = not args.dry_run or args.org or args.check
+    if reads_aws or not region:
         from lambda_compliance.cli import _session
 
         session = _session(args)
         region = region or session.region_name
     if not region:
-        if not args.dry_run:
+        if reads_aws:
             raise UsageError("no AWS region set (use --region)")
         region = "<region>"
-    root = repository_root()
+    root = repo_root()
     with tempfile.TemporaryDirectory(prefix="lambda-compliance-") as scratch:
         output = Path(args.artifacts) if args.artifacts else Path(scratch)
         try:
             options = _options(args, root)
             built = build.build(output, list(catalog.all_rules()), catalog.rules_dir())
-            aws = None if args.dry_run else Aws(session, region, endpoint_url=args.endpoint_url)
+            aws = Aws(session, region, endpoint_url=args.endpoint_url) if reads_aws else None
             deployment = Deployment(options, built, region, aws)
+            if args.check:
+                return deployment.check(sys.stdout)
             if args.dry_run:
                 deployment.print_plan(sys.stdout)
             else:
