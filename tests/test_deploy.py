@@ -469,7 +469,9 @@ def test_committed_packs_point_at_the_rule_stack_functions_and_need_no_extra_par
             if resource["Type"] != "AWS::Config::ConfigRule":
                 continue
             source = resource["Properties"]["Source"]
-            arn = source["SourceIdentifier"][0] if isinstance(source["SourceIdentifier"], list) else ""
+            identifier = source["SourceIdentifier"]
+            identifier = identifier.get("Fn::Sub", "") if isinstance(identifier, dict) else identifier
+            arn = identifier[0] if isinstance(identifier, list) else str(identifier)
             function = naming.FUNCTION_PREFIX + arn.rsplit("${RuleFunctionPrefix}", 1)[-1]
             assert function in functions, (pack.name, resource["Properties"]["ConfigRuleName"])
             assert function == naming.function_name(resource["Properties"]["ConfigRuleName"])
