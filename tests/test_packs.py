@@ -105,20 +105,21 @@ def test_each_rule_is_a_custom_lambda_rule_citing_the_pack_framework(pack):
         assert "ExecutionRoleName" not in single.value(props["InputParameters"])
         assert central.value(props["InputParameters"])["ExecutionRoleName"] == "Member"
         details = props["Source"]["SourceDetails"]
+        # every rule runs on schedule; a change-triggered one also on changes of its scope (hybrid)
+        scheduled = {
+            "EventSource": "aws.config",
+            "MessageType": "ScheduledNotification",
+            "MaximumExecutionFrequency": spec.frequency,
+        }
         if spec.periodic:
-            assert details == [
-                {
-                    "EventSource": "aws.config",
-                    "MessageType": "ScheduledNotification",
-                    "MaximumExecutionFrequency": spec.frequency,
-                }
-            ]
+            assert details == [scheduled]
             assert "Scope" not in props
         else:
-            assert {d["MessageType"] for d in details} == {
-                "ConfigurationItemChangeNotification",
-                "OversizedConfigurationItemChangeNotification",
-            }
+            assert details == [
+                {"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"},
+                {"EventSource": "aws.config", "MessageType": "OversizedConfigurationItemChangeNotification"},
+                scheduled,
+            ]
             assert props["Scope"]["ComplianceResourceTypes"] == list(spec.resource_types)
         description = props["Description"]
         assert len(description) <= 256 and description.endswith(spec.title)

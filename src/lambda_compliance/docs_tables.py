@@ -6,8 +6,28 @@ import re
 from pathlib import Path
 
 from lambda_compliance import catalog
+from lambda_compliance.rulebase import RuleSpec
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+
+
+_EVERY = {
+    "One_Hour": "1 h",
+    "Three_Hours": "3 h",
+    "Six_Hours": "6 h",
+    "Twelve_Hours": "12 h",
+    "TwentyFour_Hours": "24 h",
+}
+
+
+def triggers(spec: RuleSpec) -> str:
+    """What makes Config invoke the rule: a change to a scoped type, a schedule, or both."""
+    parts = []
+    if spec.change_triggered:
+        parts.append("change of " + ", ".join(t.split("::", 1)[1] for t in spec.resource_types))
+    if spec.scheduled:
+        parts.append(f"every {_EVERY[spec.frequency]}")
+    return " + ".join(parts)
 
 
 def rules_table() -> str:
@@ -17,7 +37,7 @@ def rules_table() -> str:
     ]
     for rule in catalog.all_rules():
         spec = rule.spec
-        trigger = f"periodic ({spec.frequency.replace('_', ' ').lower()})" if spec.periodic else "change"
+        trigger = triggers(spec)
         params = ", ".join(
             f"`{p.name}`" + (f" ({p.as_config_value()})" if p.default not in (None, ()) else "")
             for p in spec.parameters

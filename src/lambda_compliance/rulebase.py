@@ -55,6 +55,24 @@ class RuleSpec:
     def inventory_types(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.resource_types + self.related_types))
 
+    @property
+    def change_triggered(self) -> bool:
+        return not self.periodic
+
+    @property
+    def scheduled(self) -> bool:
+        """Config also invokes the rule on a schedule (``frequency``): every rule, change-triggered ones too.
+
+        Config runs a change-triggered rule only when a CI in its scope changes ("Evaluation Mode and
+        Trigger Types", https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config-rules.html).
+        Three things change a verdict without changing that CI: another resource the rule reads (a role,
+        a security group, a code signing config, a function URL), the date (runtime deprecations, an
+        exemption's expiry) and a notification Config never delivers (a type the recorder skips). So
+        every change-triggered rule is hybrid: the same class also runs on schedule over every recorded
+        in-scope resource (``ComplianceRule.sweep``), which bounds a stale verdict by ``frequency``.
+        """
+        return True
+
 
 def _evaluation(compliance: str, annotation: str, resource_id: str | None, resource_type: str | None) -> Evaluation:
     text = " ".join(annotation.split()) or compliance.replace("_", " ").lower()
@@ -125,8 +143,30 @@ class ComplianceRule(ConfigRule):
     def evaluate_periodic(
         self, event: Mapping[str, Any], client_factory: Any, valid_rule_parameters: dict[str, Any]
     ) -> list[Evaluation]:
+        if not self.spec.periodic:
+            return self.sweep(event, client_factory, valid_rule_parameters)
         evaluations = list(self.assess_periodic(reader_for(client_factory, event), valid_rule_parameters))
         return exemptions.apply(evaluations, valid_rule_parameters.get(exemptions.PARAMETER, ()), clock.today())
+
+    def sweep(
+        self, event: Mapping[str, Any], client_factory: Any, valid_rule_parameters: dict[str, Any]
+    ) -> list[Evaluation]:
+        """A change-triggered rule's scheduled run: ``evaluate_change`` on every recorded in-scope resource.
+
+        rdklib then marks what it evaluated before and no longer finds NOT_APPLICABLE, so a resource
+        deleted while its change notification was lost leaves the dashboard at the next run too.
+        """
+        aws = reader_for(client_factory, event)
+        out: list[Evaluation] = []
+        for resource_type in self.spec.resource_types:
+            for ci in aws.resources(resource_type):
+                if ci.is_deleted or not ci.resource_id:
+                    continue
+                for evaluation in self.evaluate_change(event, client_factory, ci.raw, valid_rule_parameters):
+                    evaluation.complianceResourceId = evaluation.complianceResourceId or ci.resource_id
+                    evaluation.complianceResourceType = evaluation.complianceResourceType or ci.resource_type
+                    out.append(evaluation)
+        return out
 
     # what a rule implements -------------------------------------------------
     def assess(self, ci: ConfigItem, aws: AwsReader, params: dict[str, Any]) -> Iterable[Evaluation]:

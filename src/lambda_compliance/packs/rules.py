@@ -118,18 +118,22 @@ def source_identifier(rule_name: str) -> Intrinsic:
 
 
 def source_details(rule: type[ComplianceRule]) -> list[dict[str, str]]:
-    if rule.spec.periodic:
-        return [
+    """Change notifications for a change-triggered rule, a schedule for a periodic one, both for a hybrid."""
+    details = []
+    if rule.spec.change_triggered:
+        details += [
+            {"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"},
+            {"EventSource": "aws.config", "MessageType": "OversizedConfigurationItemChangeNotification"},
+        ]
+    if rule.spec.scheduled:
+        details.append(
             {
                 "EventSource": "aws.config",
                 "MessageType": "ScheduledNotification",
                 "MaximumExecutionFrequency": rule.spec.frequency,
             }
-        ]
-    return [
-        {"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"},
-        {"EventSource": "aws.config", "MessageType": "OversizedConfigurationItemChangeNotification"},
-    ]
+        )
+    return details
 
 
 @dataclass
@@ -201,7 +205,7 @@ def rule_resource(rule: type[ComplianceRule], values: dict[str, str], cited: tup
         "ConfigRuleName": name,
         "Description": description(rule, cited),
     }
-    if not rule.spec.periodic:
+    if rule.spec.change_triggered:
         properties["Scope"] = Flow(ComplianceResourceTypes=list(rule.spec.resource_types))
     properties["Source"] = {
         "Owner": "CUSTOM_LAMBDA",
