@@ -219,7 +219,7 @@ class ConfigSimulator:
                 rule_id=f"config-rule-{uuid.uuid4().hex[:6]}",
             )
             by_logical[logical_id] = name
-        for logical_id, resource in self.template["Resources"].items():
+        for resource in self.template["Resources"].values():
             if resource["Type"] != "AWS::Config::RemediationConfiguration":
                 continue
             condition = resource.get("Condition")
@@ -460,7 +460,7 @@ class ConfigSimulator:
         return AWSResponse("https://config.simulator.invalid", 200, {}, None), parsed
 
     # PutEvaluations ---------------------------------------------------------------------------------
-    def _api_PutEvaluations(self, ResultToken: str, Evaluations: list[dict[str, Any]] = (), TestMode: bool = False):  # noqa: N802,N803
+    def _api_PutEvaluations(self, ResultToken: str, Evaluations: list[dict[str, Any]] = (), TestMode: bool = False):
         rule = self.tokens.get(ResultToken)
         if rule is None:
             raise ConfigApiError("InvalidResultTokenException", "The speified token is invalid.")
@@ -521,12 +521,12 @@ class ConfigSimulator:
             key=lambda e: (e.resource_type, e.resource_id),
         )
 
-    def _api_GetComplianceDetailsByConfigRule(  # noqa: N802
+    def _api_GetComplianceDetailsByConfigRule(
         self,
         ConfigRuleName: str,
         ComplianceTypes: list[str] | None = None,
         Limit: int = 0,
-        NextToken: str = "",  # noqa: N803
+        NextToken: str = "",
     ):
         found = self._rule_evaluations(ConfigRuleName, tuple(ComplianceTypes or VERDICTS))
         page, token = self._page(found, Limit, NextToken)
@@ -544,11 +544,11 @@ class ConfigSimulator:
             return "COMPLIANT"
         return "INSUFFICIENT_DATA"
 
-    def _api_DescribeComplianceByConfigRule(  # noqa: N802
+    def _api_DescribeComplianceByConfigRule(
         self,
         ConfigRuleNames: list[str] | None = None,
         ComplianceTypes: list[str] | None = None,
-        NextToken: str = "",  # noqa: N803
+        NextToken: str = "",
     ):
         names = sorted(ConfigRuleNames or self.rules)
         rows = [{"ConfigRuleName": n, "Compliance": {"ComplianceType": self.rule_compliance(n)}} for n in names]
@@ -572,12 +572,12 @@ class ConfigSimulator:
             return 0.0
         return 100.0 * sum(e.compliance == "COMPLIANT" for e in judged) / len(judged)
 
-    def _api_DescribeConformancePackCompliance(  # noqa: N802
+    def _api_DescribeConformancePackCompliance(
         self,
         ConformancePackName: str,
         Filters: dict[str, Any] | None = None,
         Limit: int = 0,
-        NextToken: str = "",  # noqa: N803
+        NextToken: str = "",
     ):
         self._check_pack(ConformancePackName)
         rows = [
@@ -587,12 +587,12 @@ class ConfigSimulator:
         out = {"ConformancePackName": ConformancePackName, "ConformancePackRuleComplianceList": page}
         return {**out, **({"NextToken": token} if token else {})}
 
-    def _api_GetConformancePackComplianceDetails(  # noqa: N802
+    def _api_GetConformancePackComplianceDetails(
         self,
         ConformancePackName: str,
         Filters: dict[str, Any] | None = None,
         Limit: int = 0,
-        NextToken: str = "",  # noqa: N803
+        NextToken: str = "",
     ):
         self._check_pack(ConformancePackName)
         names = (Filters or {}).get("ConfigRuleNames") or sorted(self.rules)
@@ -661,13 +661,13 @@ class ConfigSimulator:
             out["relatedEvents"] = []
         return {k: v for k, v in out.items() if v is not None}
 
-    def _api_GetResourceConfigHistory(self, resourceType: str, resourceId: str, limit: int = 10, **_: Any):  # noqa: N802,N803
+    def _api_GetResourceConfigHistory(self, resourceType: str, resourceId: str, limit: int = 10, **_: Any):
         item = self.items.get((resourceType, resourceId))
         if item is None:
             raise ConfigApiError("ResourceNotDiscoveredException", f"Resource {resourceId} of {resourceType} unknown")
         return {"configurationItems": [self._api_format(ci) for ci in item.history[: limit or 10]]}
 
-    def _api_BatchGetResourceConfig(self, resourceKeys: list[dict[str, str]]):  # noqa: N802,N803
+    def _api_BatchGetResourceConfig(self, resourceKeys: list[dict[str, str]]):
         if len(resourceKeys) > 100:
             raise ConfigApiError("ValidationException", "at most 100 resource keys")
         found, missing = [], []
@@ -682,7 +682,7 @@ class ConfigSimulator:
 
     _SELECT = re.compile(r"^SELECT (?P<fields>.+?) WHERE resourceType = '(?P<type>[A-Za-z0-9:]+)'$", re.S)
 
-    def _api_SelectResourceConfig(self, Expression: str, Limit: int = 0, NextToken: str = ""):  # noqa: N802,N803
+    def _api_SelectResourceConfig(self, Expression: str, Limit: int = 0, NextToken: str = ""):
         match = self._SELECT.match(Expression.strip())
         if match is None:
             raise NotImplementedError(f"the simulator answers SELECT ... WHERE resourceType = '...' only: {Expression}")
