@@ -41,7 +41,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -170,6 +170,8 @@ class ConfigSimulator:
         *,
         start: datetime = datetime(2026, 12, 1, 6, 0, tzinfo=UTC),
         oversized_limit: int = SNS_MESSAGE_LIMIT,
+        only: Iterable[str] | None = None,
+        recording: Iterable[str] | None = None,
     ) -> None:
         self.estate = estate
         self.account = estate.account_id
@@ -189,8 +191,19 @@ class ConfigSimulator:
         self.invocations: list[Invocation] = []
         self.tokens: dict[str, str] = {}  # result token -> Config rule name
         self.recorded_types = recorded_types()
+        self.only = frozenset(only) if only is not None else None
+        # (service, operation) -> handler(**params) -> response: APIs moto lacks, answered in real shapes
+        self.responders: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {}
         self._suffix = hashlib.sha1(path.stem.encode()).hexdigest()[:8]
         self._load()
+        # The recorder's inclusion list (Config's "specific resource types" recording): by default the types
+        # the deployed rules are scoped to or look up, which keeps every story's recording cheap.
+        wanted = (
+            set(recording)
+            if recording is not None
+            else {t for d in self.rules.values() for t in (*d.scope, *d.rule.spec.inventory_types)}
+        )
+        self.recording = frozenset(wanted) & self.recorded_types
 
     # the pack --------------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -204,6 +217,8 @@ class ConfigSimulator:
             assert source["Owner"] == "CUSTOM_LAMBDA", logical_id
             function = source["SourceIdentifier"].rsplit(":function:", 1)[1]
             rule = catalog.load_rule(functions[function])
+            if self.only is not None and rule.rule_name() not in self.only:
+                continue  # Config evaluates each rule on its own: a story may deploy the rules it is about
             details = {d["MessageType"]: d for d in source["SourceDetails"]}
             scheduled = details.get("ScheduledNotification")
             name = f"{props['ConfigRuleName']}-conformance-pack-{self._suffix}"
@@ -221,6 +236,8 @@ class ConfigSimulator:
             by_logical[logical_id] = name
         for resource in self.template["Resources"].values():
             if resource["Type"] != "AWS::Config::RemediationConfiguration":
+                continue
+            if resource["DependsOn"] not in by_logical:
                 continue
             condition = resource.get("Condition")
             if condition and not self.resolver.condition(condition):
@@ -247,17 +264,26 @@ class ConfigSimulator:
 
     # the recorder ----------------------------------------------------------------------------------
     def _collect(self) -> list[dict[str, Any]]:
-        factory = ScanClientFactory(
+        simulator = self
+
+        class _Recorder(ScanClientFactory):
+            def build_client(self, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
+                client = super().build_client(service, region, assume_role_mode)
+                if any(known == service for known, _ in simulator.responders):
+                    simulator._hook(client)
+                return client
+
+        factory = _Recorder(
             self.estate.session, self.region, endpoint_url=self.estate.endpoint_url, inventory=LocalInventory()
         )
-        types = collectors.collectable_types() & self.recorded_types
+        types = collectors.collectable_types() & self.recording
         with ThreadPoolExecutor(max_workers=4) as pool:
             ctx = CollectContext(
                 reader=factory.reader, account_id=self.account, region=self.region, capture_time="", pool=pool
             )
             items = collectors.collect(ctx, types)
         assert not ctx.failures, ctx.failures
-        return [ci.raw for ci in items if ci.resource_type in self.recorded_types]
+        return [ci.raw for ci in items if ci.resource_type in self.recording]
 
     @staticmethod
     def _content(ci: Mapping[str, Any]) -> str:
@@ -394,7 +420,10 @@ class ConfigSimulator:
             def build_client(self, service, region=None, assume_role_mode=True):  # type: ignore[no-untyped-def]
                 if service == "config":
                     return simulator.client()
-                return super().build_client(service, region, assume_role_mode)
+                client = super().build_client(service, region, assume_role_mode)
+                if any(known == service for known, _ in simulator.responders):
+                    simulator._hook(client)
+                return client
 
         environment = {
             "AWS_ENDPOINT_URL": self.estate.endpoint_url,
@@ -436,17 +465,32 @@ class ConfigSimulator:
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
-        client.meta.events.register("before-parameter-build.config-service", self._keep_params)
-        client.meta.events.register("before-call.config-service", self._answer)
+        return self._hook(client)
+
+    def answer(self, service: str, operation: str, handler: Callable[..., dict[str, Any]]) -> None:
+        """Answer one API moto lacks (e.g. Lambda code signing) in its real shape, for the rules' clients and
+        the recorder's."""
+        self.responders[(service, operation)] = handler
+
+    def _hook(self, client: Any) -> Any:
+        service_id = client.meta.service_model.service_id.hyphenize()
+        for event, handler in (("before-parameter-build", self._keep_params), ("before-call", self._answer)):
+            client.meta.events.register(f"{event}.{service_id}", handler, unique_id=f"config-simulator-{event}")
         return client
 
     @staticmethod
     def _keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         context["simulator_params"] = dict(params)
 
-    def _answer(self, model: Any, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+    def _answer(self, model: Any, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
         params = context["simulator_params"]
-        handler = getattr(self, f"_api_{model.name}", None)
+        service = model.service_model.service_name
+        if service != "config":
+            handler = self.responders.get((service, model.name))
+            if handler is None:
+                return None  # moto answers
+        else:
+            handler = getattr(self, f"_api_{model.name}", None)
         if handler is None:
             raise NotImplementedError(f"the Config simulator does not answer {model.name}")
         try:

@@ -1,0 +1,290 @@
+"""The deployed conformance pack as AWS Config runs it (tests/config_simulator.py), told as stories.
+
+Each story changes one thing in a moto account, lets the simulated Config record it and deliver what
+it would (change notifications to the rules scoped to the changed type, scheduled runs as the clock
+moves), and asserts the dashboard after every step: a verdict is either the old one (stale) or the
+new one, never anything else, and the new one arrives no later than the rule's next scheduled run.
+
+moto 5.2.5 has no Lambda code signing: the code signing story answers GetFunctionCodeSigningConfig and
+GetCodeSigningConfig from the test (responses validated against the Lambda service model) and says so
+in its name.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from config_simulator import ConfigSimulator
+
+from lambda_compliance import catalog
+from lambda_compliance.testing_functions import code_signing_config
+
+FUNCTION = ("AWS::Lambda::Function", "orders")
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+UNTRUSTED = "999988887777"
+PROFILE = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/payments"
+
+
+def _document(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("python/lib.py", "VALUE = 1\n")
+    return buffer.getvalue()
+
+
+class CodeSigning:
+    """Lambda code signing as the service answers it (moto 5.2.5 lacks it)."""
+
+    def __init__(self, account: str) -> None:
+        self.arn = f"arn:aws:lambda:us-east-1:{account}:code-signing-config:csc-0a1b2c3d4e5f60718"
+        self.policy = "Enforce"
+        self.functions = {"orders"}
+
+    def install(self, sim: ConfigSimulator) -> None:
+        sim.answer("lambda", "GetFunctionCodeSigningConfig", self.function_config)
+        sim.answer("lambda", "GetCodeSigningConfig", self.config)
+
+    def function_config(self, FunctionName: str) -> dict[str, Any]:
+        return {
+            "FunctionName": FunctionName,
+            "CodeSigningConfigArn": self.arn if FunctionName in self.functions else "",
+        }
+
+    def config(self, CodeSigningConfigArn: str) -> dict[str, Any]:
+        return code_signing_config(CodeSigningConfigArn, self.policy, [PROFILE])
+
+
+class ForeignLayer:
+    """The function's layers as Lambda reports a layer shared from another account: moto 5.2.5 resolves a
+    layer ARN in the function's own account only, so GetFunction is answered from moto with the layer swapped."""
+
+    def __init__(self, estate: Any) -> None:
+        self.estate = estate
+        self.swapped = False
+
+    def install(self, sim: ConfigSimulator) -> None:
+        sim.answer("lambda", "GetFunction", self.get_function)
+
+    def get_function(self, **params: Any) -> dict[str, Any]:
+        response = self.estate.client("lambda").get_function(**params)
+        response.pop("ResponseMetadata", None)
+        if self.swapped:
+            response["Configuration"]["Layers"] = [
+                {"Arn": f"arn:aws:lambda:us-east-1:{UNTRUSTED}:layer:shared:3", "CodeSize": 170}
+            ]
+        return response
+
+
+@dataclass
+class Account:
+    """The moto account of the stories: one VPC function whose every setting starts compliant."""
+
+    estate: Any
+    role: str
+    group: str
+    layer: str
+    signing: CodeSigning
+    foreign: ForeignLayer
+
+    @classmethod
+    def build(cls, estate: Any) -> Account:
+        iam = estate.client("iam")
+        boundary = iam.create_policy(
+            PolicyName="workload-boundary",
+            PolicyDocument=_document({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+        )["Policy"]["Arn"]
+        read = iam.create_policy(
+            PolicyName="orders-read",
+            PolicyDocument=_document(
+                {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:*:*:table/orders"}
+            ),
+        )["Policy"]["Arn"]
+        estate.role("orders-role", managed=(read,), boundary=boundary)
+        ec2 = estate.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+        subnets = [
+            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
+                "SubnetId"
+            ]
+            for i, zone in enumerate("ab")
+        ]
+        group = ec2.create_security_group(GroupName="orders", Description="orders", VpcId=vpc)["GroupId"]
+        ec2.revoke_security_group_egress(
+            GroupId=group, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+        )
+        ec2.authorize_security_group_egress(GroupId=group, IpPermissions=[_https_out()])
+        layer = estate.client("lambda").publish_layer_version(LayerName="shared", Content={"ZipFile": _zip()})[
+            "LayerVersionArn"
+        ]
+        logs = estate.client("logs")
+        logs.create_log_group(logGroupName="/aws/lambda/orders")
+        logs.put_retention_policy(logGroupName="/aws/lambda/orders", retentionInDays=400)
+        estate.function(
+            "orders",
+            role="orders-role",
+            VpcConfig={"SubnetIds": subnets, "SecurityGroupIds": [group]},
+            Layers=[layer],
+            Tags={"Owner": "payments", "Environment": "prod"},
+        )
+        return cls(estate, "orders-role", group, layer, CodeSigning(estate.account_id), ForeignLayer(estate))
+
+
+def _https_out() -> dict[str, Any]:
+    return {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+
+
+def _all_out() -> dict[str, Any]:
+    return {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+
+
+@dataclass(frozen=True)
+class Story:
+    name: str
+    judged: tuple[str, ...]  # rules whose verdict on the function follows the change
+    bystanders: tuple[str, ...]  # rules reading the same resource for another aspect: their verdict stays
+    worsen: Callable[[Account], None]
+    restore: Callable[[Account], None]
+    at_once: bool = False  # the change is in the function's own CI: change-triggered rules see it at once
+
+
+def _foreign_layer(swapped: bool) -> Callable[[Account], None]:
+    def apply(account: Account) -> None:
+        account.foreign.swapped = swapped
+
+    return apply
+
+
+def _signing(policy: str) -> Callable[[Account], None]:
+    def apply(account: Account) -> None:
+        account.signing.policy = policy
+
+    return apply
+
+
+def _retention(days: int) -> Callable[[Account], None]:
+    def apply(account: Account) -> None:
+        account.estate.client("logs").put_retention_policy(logGroupName="/aws/lambda/orders", retentionInDays=days)
+
+    return apply
+
+
+ROLE_RULES = tuple(r.rule_name() for r in catalog.all_rules() if r.spec.family == "role")
+ADMIN_JUDGES = (
+    "LAMBDA_ROLE_NO_ADMIN_ACCESS",
+    "LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION",
+    "LAMBDA_ROLE_NO_WILDCARD_RESOURCES",
+)
+
+STORIES = (
+    Story(
+        "role gains AdministratorAccess",
+        ADMIN_JUDGES,
+        tuple(r for r in ROLE_RULES if r not in ADMIN_JUDGES),
+        lambda a: a.estate.client("iam").attach_role_policy(RoleName=a.role, PolicyArn=ADMIN),
+        lambda a: a.estate.client("iam").detach_role_policy(RoleName=a.role, PolicyArn=ADMIN),
+    ),
+    Story(
+        "security group opened to the internet",
+        ("LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED",),
+        ("LAMBDA_INSIDE_VPC", "LAMBDA_VPC_MULTI_AZ"),
+        lambda a: a.estate.client("ec2").authorize_security_group_egress(GroupId=a.group, IpPermissions=[_all_out()]),
+        lambda a: a.estate.client("ec2").revoke_security_group_egress(GroupId=a.group, IpPermissions=[_all_out()]),
+    ),
+    Story(
+        "code signing config loosened (stubbed: moto lacks code signing)",
+        ("LAMBDA_CODE_SIGNING_ENFORCED",),
+        (),
+        _signing("Warn"),
+        _signing("Enforce"),
+    ),
+    Story(
+        "layer swapped to an untrusted account's (GetFunction stubbed: moto lacks cross-account layers)",
+        ("LAMBDA_LAYERS_TRUSTED",),
+        ("LAMBDA_PACKAGE_SIZE_LIMIT",),
+        _foreign_layer(True),
+        _foreign_layer(False),
+        at_once=True,
+    ),
+    Story(
+        "log group retention shortened",
+        ("LAMBDA_LOG_RETENTION_CONFIGURED",),
+        ("LAMBDA_LOG_GROUP_ENCRYPTED",),
+        _retention(7),
+        _retention(400),
+    ),
+)
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for story in STORIES:
+        for rule in story.judged:
+            cases.append(pytest.param(story, rule, True, id=f"{story.name}-{rule}"))
+        for rule in story.bystanders:
+            cases.append(pytest.param(story, rule, False, id=f"{story.name}-{rule}-unaffected"))
+    return cases
+
+
+def verdict(sim: ConfigSimulator, rule: str, resource: tuple[str, str] = FUNCTION) -> str:
+    found = {
+        (e.resource_type, e.resource_id): e.compliance
+        for e in sim.evaluations.values()
+        if e.rule == sim.rule(rule).name
+    }
+    return found.get(resource, "NO_EVALUATION")
+
+
+def follow(sim: ConfigSimulator, rule: str, before: str, expected: str) -> timedelta:
+    """Advance hour by hour until ``rule`` shows ``expected``: stale until then, never anything else,
+    and no later than the rule's scheduled frequency. Returns how long the dashboard was stale."""
+    frequency = sim.rule(rule).frequency
+    assert frequency is not None, f"{rule} has no schedule: a change outside its scope would never reach it"
+    started = sim.now
+    steps = []
+    while (seen := verdict(sim, rule)) != expected:
+        steps.append((sim.now - started, seen))
+        assert seen == before, steps
+        assert sim.now - started < frequency, f"{rule} still shows {seen} after {frequency}: {steps}"
+        sim.advance(hours=1)
+    waited = sim.now - started
+    sim.advance(hours=frequency.total_seconds() / 3600)  # another full period: the new verdict holds
+    assert verdict(sim, rule) == expected
+    return waited
+
+
+@pytest.mark.parametrize(("story", "rule", "judged"), _cases())
+def test_story_dashboard_follows_a_change_to_what_the_rule_reads(moto, story: Story, rule: str, judged: bool):
+    account = Account.build(moto)
+    sim = ConfigSimulator(moto, "all", only={rule})
+    account.signing.install(sim)
+    if story.worsen.__qualname__.startswith("_foreign_layer"):
+        account.foreign.install(sim)
+    sim.deploy()
+    start = verdict(sim, rule)
+    if judged:
+        assert start == "COMPLIANT", sim.verdicts(rule)
+    else:
+        assert start != "NO_EVALUATION"
+
+    story.worsen(account)
+    sim.record()
+    worse = "NON_COMPLIANT" if judged else start
+    waited = follow(sim, rule, start, worse)
+    if judged and story.at_once and sim.rule(rule).change:
+        assert waited == timedelta(0)
+
+    story.restore(account)
+    sim.record()
+    follow(sim, rule, worse, start)
+    assert not sim.failures(), [i.result for i in sim.failures()]
