@@ -288,3 +288,110 @@ def test_story_dashboard_follows_a_change_to_what_the_rule_reads(moto, story: St
     sim.record()
     follow(sim, rule, worse, start)
     assert not sim.failures(), [i.result for i in sim.failures()]
+
+
+# shared accounts: one deployment serves every rule's assertions (Config evaluates rules independently) -----
+
+
+def _fresh_estate(endpoint: str) -> Any:
+    import urllib.request
+
+    import boto3
+
+    from lambda_compliance.demo import Estate
+
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
+    return Estate(session=boto3.Session(region_name="us-east-1"), endpoint_url=endpoint)
+
+
+FUNCTION_RULES = tuple(r.rule_name() for r in catalog.all_rules() if "AWS::Lambda::Function" in r.spec.resource_types)
+SECRET_LOOKING = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # AWS's documented example secret key, not a secret
+
+
+def _bare_function(estate: Any, name: str) -> None:
+    """A function that fails every check a function can fail without a VPC: what an exemption is for."""
+    estate.role(
+        f"{name}-role",
+        inline={
+            "everything": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        },
+    )
+    estate.function(
+        name,
+        role=f"{name}-role",
+        runtime="python3.8",
+        Timeout=900,
+        Environment={"Variables": {"AWS_SECRET_ACCESS_KEY": SECRET_LOOKING}},
+    )
+    lambda_client = estate.client("lambda")
+    lambda_client.create_function_url_config(FunctionName=name, AuthType="NONE", Cors={"AllowOrigins": ["*"]})
+    lambda_client.add_permission(FunctionName=name, StatementId="anyone", Action="lambda:InvokeFunction", Principal="*")
+
+
+@dataclass
+class Timeline:
+    """What the dashboard showed for each rule, hour by hour."""
+
+    seen: dict[str, list[tuple[Any, str, str]]]  # rule -> [(time, verdict, annotation)]
+    sim: ConfigSimulator
+    marks: dict[str, Any]
+
+
+def _watch(sim: ConfigSimulator, rules: tuple[str, ...], resource_id: str, hours: int, seen: dict[str, list]) -> None:
+    for _ in range(hours):
+        sim.advance(hours=1)
+        for rule in rules:
+            compliance, annotation = sim.verdicts(rule).get(resource_id, ("NO_EVALUATION", ""))
+            seen[rule].append((sim.now, compliance, annotation))
+
+
+@pytest.fixture(scope="module")
+def deletion(moto_endpoint) -> Timeline:
+    estate = _fresh_estate(moto_endpoint)
+    for name in ("orders", "refunds"):
+        _bare_function(estate, name)
+    sim = ConfigSimulator(estate, "all", only=set(FUNCTION_RULES))
+    sim.deploy()
+    before = {rule: sim.verdicts(rule).get("refunds", ("NO_EVALUATION", ""))[0] for rule in FUNCTION_RULES}
+    kept = {rule: sim.verdicts(rule).get("orders", ("NO_EVALUATION", ""))[0] for rule in FUNCTION_RULES}
+    estate.client("lambda").delete_function(FunctionName="refunds")
+    deleted_at = sim.now
+    sim.record()
+    seen: dict[str, list] = {
+        rule: [(sim.now, *sim.verdicts(rule).get("refunds", ("NO_EVALUATION", "")))] for rule in FUNCTION_RULES
+    }
+    _watch(sim, FUNCTION_RULES, "refunds", 25, seen)
+    return Timeline(seen, sim, {"before": before, "kept": kept, "deleted_at": deleted_at})
+
+
+@pytest.mark.parametrize("rule", FUNCTION_RULES)
+def test_deleted_function_leaves_scope_and_the_pack_score(deletion: Timeline, rule: str):
+    sim = deletion.sim
+    assert not sim.failures(), [i.result for i in sim.failures()]
+    assert deletion.marks["before"][rule] in VERDICTS_JUDGED_OR_NA
+    timeline = deletion.seen[rule]
+    left = [t for t, verdict, _ in timeline if verdict == "NOT_APPLICABLE"]
+    if deletion.marks["before"][rule] != "NOT_APPLICABLE":
+        assert left, timeline
+        waited = left[0] - deletion.marks["deleted_at"]
+        assert waited <= sim.rule(rule).frequency
+        if sim.rule(rule).change:
+            assert waited == timedelta(0)  # the deletion notification (eventLeftScope) reaches it at once
+    # once out of scope it stays out, and the pack's compliance data no longer holds it
+    assert all(verdict == "NOT_APPLICABLE" for t, verdict, _ in timeline if left and t >= left[0])
+    # the function that still exists keeps its verdict
+    assert sim.verdicts(rule)["orders"][0] == deletion.marks["kept"][rule]
+
+
+def test_pack_score_counts_only_resources_in_scope(deletion: Timeline):
+    from lambda_compliance.report import deployed
+
+    sim = deletion.sim
+    report = deployed.from_conformance_pack(sim.client(), sim.pack_name, sim.account, sim.region, FUNCTION_RULES)
+    assert {e["resourceId"] for e in report["evaluations"]} == {"orders"}
+    judged = [verdict for verdict in deletion.marks["kept"].values() if verdict in ("COMPLIANT", "NON_COMPLIANT")]
+    assert sim.pack_score() == pytest.approx(100.0 * judged.count("COMPLIANT") / len(judged))
+    assert len(report["evaluations"]) == len(judged)
+
+
+VERDICTS_JUDGED_OR_NA = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
