@@ -395,3 +395,65 @@ def test_pack_score_counts_only_resources_in_scope(deletion: Timeline):
 
 
 VERDICTS_JUDGED_OR_NA = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
+
+
+EXPIRY = "2026-12-02"
+
+
+@pytest.fixture(scope="module")
+def exemption(moto_endpoint, tmp_path_factory) -> Timeline:
+    """The pack built from a configuration exempting function 'legacy' from every function rule until EXPIRY,
+    deployed beside the committed pack (no exemptions) on the same account: what each rule says unexempted."""
+    from lambda_compliance import config, packs
+
+    estate = _fresh_estate(moto_endpoint)
+    _bare_function(estate, "legacy")
+    settings = config.parse(
+        {
+            "exemptions": [
+                {
+                    "rule": rule,
+                    "resources": ["legacy"],
+                    "reason": "replaced by orders-v2, ticket OPS-7",
+                    "expires": EXPIRY,
+                }
+                for rule in FUNCTION_RULES
+            ]
+        }
+    )
+    [pack] = [p for p in packs.packs() if p.key == "all"]
+    path = tmp_path_factory.mktemp("packs") / "all.yaml"
+    path.write_text(packs.build(pack, catalog.all_rules(), settings).text, encoding="utf-8")
+    plain = ConfigSimulator(estate, "all", only=set(FUNCTION_RULES))
+    plain.deploy()
+    sim = ConfigSimulator(estate, path, only=set(FUNCTION_RULES))
+    sim.deploy()
+    seen: dict[str, list] = {rule: [(sim.now, *sim.verdicts(rule)["legacy"])] for rule in FUNCTION_RULES}
+    _watch(sim, FUNCTION_RULES, "legacy", 60, seen)
+    unexempt = {rule: plain.verdicts(rule)["legacy"][0] for rule in FUNCTION_RULES}
+    return Timeline(seen, sim, {"unexempt": unexempt, "plain": plain})
+
+
+@pytest.mark.parametrize("rule", FUNCTION_RULES)
+def test_exemption_holds_until_its_date_then_the_first_evaluation_after_it_reports_the_finding(
+    exemption: Timeline, rule: str
+):
+    from datetime import date
+
+    sim, expires = exemption.sim, date.fromisoformat(EXPIRY)
+    assert not sim.failures() and not exemption.marks["plain"].failures()
+    unexempt = exemption.marks["unexempt"][rule]
+    runs = [
+        i.at for i in sim.invocations if i.rule == sim.rule(rule).name and i.message_type == "ScheduledNotification"
+    ]
+    first_after = min(t for t in runs if t.date() > expires)
+    for moment, verdict, annotation in exemption.seen[rule]:
+        if moment < first_after:
+            if unexempt == "NOT_APPLICABLE":
+                assert verdict == "NOT_APPLICABLE" and not annotation.startswith("exempt:")
+            else:
+                assert (verdict, annotation) == ("NOT_APPLICABLE", "exempt: replaced by orders-v2, ticket OPS-7")
+        else:
+            assert verdict == unexempt, (moment, verdict, annotation)
+            if verdict == "NON_COMPLIANT":
+                assert annotation.endswith(f"(exemption expired {EXPIRY})")
