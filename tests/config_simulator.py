@@ -695,10 +695,14 @@ class ConfigSimulator:
             out["tags"] = {str(k): str(v) for k, v in (ci.get("tags") or {}).items()}
             out["relationships"] = [
                 {
-                    "resourceType": r.get("resourceType"),
-                    "resourceId": r.get("resourceId") or "",
-                    "resourceName": r.get("resourceName") or "",
-                    "relationshipName": r.get("name") or r.get("relationshipName") or "",
+                    k: v
+                    for k, v in {
+                        "resourceType": r.get("resourceType"),
+                        "resourceId": r.get("resourceId"),
+                        "resourceName": r.get("resourceName"),
+                        "relationshipName": r.get("name") or r.get("relationshipName"),
+                    }.items()
+                    if v  # Config leaves out what it does not know (resourceId has a minimum length of 1)
                 }
                 for r in ci.get("relationships") or []
             ]

@@ -457,3 +457,86 @@ def test_exemption_holds_until_its_date_then_the_first_evaluation_after_it_repor
             assert verdict == unexempt, (moment, verdict, annotation)
             if verdict == "NON_COMPLIANT":
                 assert annotation.endswith(f"(exemption expired {EXPIRY})")
+
+
+ALL_RULES = tuple(r.rule_name() for r in catalog.all_rules())
+
+
+@pytest.fixture(scope="module")
+def routing(moto_endpoint) -> Timeline:
+    """The whole pack deployed; then a change to a type no rule is scoped to, then one to a function."""
+    estate = _fresh_estate(moto_endpoint)
+    _bare_function(estate, "legacy")
+    sim = ConfigSimulator(estate, "all")
+    sim.deploy()
+    mark = len(sim.invocations)
+    estate.client("iam").attach_role_policy(RoleName="legacy-role", PolicyArn=ADMIN)
+    role_change = sim.record()
+    after_role = sim.invoked_since(mark)
+    mark = len(sim.invocations)
+    estate.client("lambda").tag_resource(
+        Resource=estate.client("lambda").get_function(FunctionName="legacy")["Configuration"]["FunctionArn"],
+        Tags={"Owner": "payments"},
+    )
+    function_change = sim.record()
+    after_function = sim.invoked_since(mark)
+    return Timeline(
+        {},
+        sim,
+        {
+            "role_change": role_change,
+            "after_role": after_role,
+            "function_change": function_change,
+            "after_function": after_function,
+        },
+    )
+
+
+@pytest.mark.parametrize("rule", ALL_RULES)
+def test_a_change_reaches_exactly_the_rules_scoped_to_its_type(routing: Timeline, rule: str):
+    sim, marks = routing.sim, routing.marks
+    deployed = sim.rule(rule)
+    # the role's CI changed, and no rule's scope holds AWS::IAM::Role: nothing is invoked
+    assert [t for t, _ in marks["role_change"]] == ["AWS::IAM::Role"]  # Config's id for a role is its RoleId
+    assert not any(d.change and "AWS::IAM::Role" in d.scope for d in sim.rules.values())
+    assert [i for i in marks["after_role"] if i.rule == deployed.name] == []
+    # the function's CI changed: the rule is invoked once, with that CI, if and only if its scope holds the type
+    legacy = ("AWS::Lambda::Function", "legacy")
+    assert marks["function_change"] == [legacy]
+    invoked = [i for i in marks["after_function"] if i.rule == deployed.name]
+    if deployed.change and "AWS::Lambda::Function" in deployed.scope:
+        assert [(i.message_type, i.resource) for i in invoked] == [("ConfigurationItemChangeNotification", legacy)]
+    else:
+        assert invoked == []
+    assert not sim.failures(), [i.result for i in sim.failures()]
+
+
+CHANGE_FUNCTION_RULES = tuple(
+    r.rule_name()
+    for r in catalog.all_rules()
+    if r.spec.change_triggered and "AWS::Lambda::Function" in r.spec.resource_types
+)
+
+
+@pytest.fixture(scope="module")
+def oversized(moto_endpoint) -> Timeline:
+    """The same account under two Configs: one whose notifications fit SNS, one where every item is oversized."""
+    estate = _fresh_estate(moto_endpoint)
+    _bare_function(estate, "legacy")
+    normal = ConfigSimulator(estate, "all", only=set(CHANGE_FUNCTION_RULES))
+    normal.deploy()
+    large = ConfigSimulator(estate, "all", only=set(CHANGE_FUNCTION_RULES), oversized_limit=1)
+    large.deploy()
+    return Timeline({}, large, {"normal": normal})
+
+
+@pytest.mark.parametrize("rule", CHANGE_FUNCTION_RULES)
+def test_an_oversized_item_is_fetched_by_the_rule_and_judged_the_same(oversized: Timeline, rule: str):
+    large, normal = oversized.sim, oversized.marks["normal"]
+    assert not large.failures() and not normal.failures()
+    kinds = {i.message_type for i in large.invocations if i.rule == large.rule(rule).name and i.resource}
+    assert kinds == {"OversizedConfigurationItemChangeNotification"}
+    assert {i.message_type for i in normal.invocations if i.rule == normal.rule(rule).name and i.resource} == {
+        "ConfigurationItemChangeNotification"
+    }
+    assert large.verdicts(rule)["legacy"] == normal.verdicts(rule)["legacy"]
