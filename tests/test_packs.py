@@ -86,6 +86,11 @@ def test_pack_stays_within_conformance_pack_limits(pack):
             params = defaults.value(rule["Properties"]["InputParameters"])
             assert all(isinstance(v, str) for v in params.values()), name
             assert len(json.dumps(params)) <= INPUT_PARAMETERS_LIMIT, name
+    # No blank value reaches Config: every parameter a deployer may leave empty is then left out.
+    empty = {k: "" for k, v in template["Parameters"].items() if "MaxLength" in v or v.get("Default") == ""}
+    resolved = cfn.Resolver(template, {**empty, "RemediationRoleNamePrefix": "r"})
+    for name, rule in _config_rules(template).items():
+        assert "" not in resolved.value(rule["Properties"]["InputParameters"]).values(), name
 
 
 @pytest.mark.parametrize("pack", packs.packs(), ids=lambda p: p.key)
@@ -222,7 +227,12 @@ def test_packs_carry_the_configuration_a_scan_applies(tmp_path, moto, run_cli, m
     concurrency = rules["LAMBDA_CONCURRENCY_LIMIT_SET"]["Properties"]["InputParameters"]
     assert concurrency["minConcurrency"] == "2" and concurrency["maxConcurrency"] == "50"
     timeout = rules["LAMBDA_TIMEOUT_LIMIT"]["Properties"]["InputParameters"]
-    assert timeout["maxTimeout"] == {"Ref": "LambdaTimeoutLimitMaxTimeout"}
+    # an optional tunable left empty is omitted (Fn::If / AWS::NoValue), as AWS's sample packs do
+    assert timeout["maxTimeout"] == {
+        "Fn::If": ["LambdaTimeoutLimitMaxTimeoutSet", {"Ref": "LambdaTimeoutLimitMaxTimeout"}, {"Ref": "AWS::NoValue"}]
+    }
+    assert cfn.Resolver(template).value(timeout)["maxTimeout"] == "60"
+    assert "maxTimeout" not in cfn.Resolver(template, {"LambdaTimeoutLimitMaxTimeout": ""}).value(timeout)
     assert json.loads(timeout["Exemptions"]) == [
         {"r": ["legacy-*"], "why": "nightly batch until the 2026 migration", "until": "2099-12-31"}
     ]

@@ -96,6 +96,7 @@ def template(pack: Pack, rules: Sequence[type[ComplianceRule]], settings: Settin
     for rule in rules:
         built = rule_resource(rule, settings.rule_parameters(rule.rule_name()), pack.frameworks)
         parameters.update(built.parameters)
+        conditions.update(built.conditions)
         resources[built.logical_id] = built.resource
         fix = remediation_config.remediation_resource(rule)
         if fix is not None:

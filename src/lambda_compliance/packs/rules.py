@@ -141,6 +141,11 @@ class RuleResource:
     logical_id: str
     resource: dict[str, Any]
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    conditions: dict[str, Any] = field(default_factory=dict)
+
+
+def set_condition(pack_parameter: str) -> str:
+    return f"{pack_parameter}Set"
 
 
 def _json_length(values: dict[str, str]) -> int:
@@ -150,8 +155,13 @@ def _json_length(values: dict[str, str]) -> int:
 
 def input_parameters(
     rule: type[ComplianceRule], values: dict[str, str]
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """InputParameters (with intrinsics) and the pack parameters they reference, for ``values`` from the file."""
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
+    """InputParameters (with intrinsics), the pack parameters they reference and the conditions that leave an
+    empty tunable out, for ``values`` from the file.
+
+    An optional tunable left empty is omitted with ``Fn::If``/``AWS::NoValue``, as AWS's sample packs do
+    (Config rejects blank input parameter values of managed rules); the rule reads a missing value as empty.
+    """
     name = rule.rule_name()
     tunable = [p for p in rule.spec.parameters if p.name in TUNABLE.get(name, ())]
     literal: dict[str, Any] = {}
@@ -172,6 +182,7 @@ def input_parameters(
     share = room // len(tunable) if tunable else 0
 
     pack_params: dict[str, dict[str, Any]] = {}
+    conditions: dict[str, Any] = {}
     ordered: dict[str, Any] = {}
     for param in rule.spec.parameters:
         if param in tunable:
@@ -189,18 +200,22 @@ def input_parameters(
             definition["AllowedPattern"] = NO_QUOTES
             definition["Description"] = f"{name} {param.name}: {param.description}"
             pack_params[pname] = definition
-            ordered[param.name] = ref(pname)
+            if param.required:
+                ordered[param.name] = ref(pname)
+            else:
+                conditions[set_condition(pname)] = not_(equals(ref(pname), ""))
+                ordered[param.name] = if_(set_condition(pname), ref(pname), NO_VALUE)
         elif param.name in literal:
             ordered[param.name] = literal[param.name]
     if exemptions.PARAMETER in literal:
         ordered[exemptions.PARAMETER] = literal[exemptions.PARAMETER]
     ordered[EXECUTION_ROLE] = if_(ORGANIZATION, ref(EXECUTION_ROLE), NO_VALUE)
-    return ordered, pack_params
+    return ordered, pack_params, conditions
 
 
 def rule_resource(rule: type[ComplianceRule], values: dict[str, str], cited: tuple[str, ...]) -> RuleResource:
     name = rule.rule_name()
-    params, pack_params = input_parameters(rule, values)
+    params, pack_params, conditions = input_parameters(rule, values)
     properties: dict[str, Any] = {
         "ConfigRuleName": name,
         "Description": description(rule, cited),
@@ -217,4 +232,5 @@ def rule_resource(rule: type[ComplianceRule], values: dict[str, str], cited: tup
         logical_id=naming.logical_id(name, ""),
         resource={"Type": "AWS::Config::ConfigRule", "Properties": properties},
         parameters=pack_params,
+        conditions=conditions,
     )
