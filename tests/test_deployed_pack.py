@@ -540,3 +540,36 @@ def test_an_oversized_item_is_fetched_by_the_rule_and_judged_the_same(oversized:
         "ConfigurationItemChangeNotification"
     }
     assert large.verdicts(rule)["legacy"] == normal.verdicts(rule)["legacy"]
+
+
+def test_http_api_domains_config_does_not_record_are_judged_by_the_scheduled_run(moto):
+    """AWS::ApiGatewayV2::DomainName is not a type Config records: no change notification ever names it,
+    the pack's scope leaves it out, and the rule's scheduled run reads the domains from the API."""
+    moto.client("apigateway").create_domain_name(
+        domainName="rest.example.com",
+        regionalCertificateArn=_CERT,
+        securityPolicy="TLS_1_0",
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )
+    moto.client("apigatewayv2").create_domain_name(
+        DomainName="ws.example.com",
+        DomainNameConfigurations=[{"CertificateArn": _CERT, "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_0"}],
+    )
+    sim = ConfigSimulator(moto, "all", only={"APIGATEWAY_DOMAIN_TLS12"})
+    deployed = sim.rule("APIGATEWAY_DOMAIN_TLS12")
+    assert deployed.scope == ("AWS::ApiGateway::DomainName",) and deployed.frequency == timedelta(hours=24)
+    sim.deploy()
+    assert not sim.failures(), [i.result for i in sim.failures()]
+    assert {i.resource for i in sim.invocations if i.resource} == {("AWS::ApiGateway::DomainName", "rest.example.com")}
+    assert sim.resource_compliance("AWS::ApiGateway::DomainName", "rest.example.com")["APIGATEWAY_DOMAIN_TLS12"][0] == (
+        "NON_COMPLIANT"
+    )
+    assert sim.resource_compliance("AWS::ApiGatewayV2::DomainName", "ws.example.com") == {
+        "APIGATEWAY_DOMAIN_TLS12": (
+            "NON_COMPLIANT",
+            "domain ws.example.com accepts TLS 1.0 (security policy TLS_1_0); use TLS_1_2 or later",
+        )
+    }
+
+
+_CERT = "arn:aws:acm:us-east-1:123456789012:certificate/8d6f2b53-3d6c-4b0f-9a43-7d8e2a1c5f00"

@@ -125,7 +125,7 @@ def test_each_rule_is_a_custom_lambda_rule_citing_the_pack_framework(pack):
                 {"EventSource": "aws.config", "MessageType": "OversizedConfigurationItemChangeNotification"},
                 scheduled,
             ]
-            assert props["Scope"]["ComplianceResourceTypes"] == list(spec.resource_types)
+            assert props["Scope"]["ComplianceResourceTypes"] == list(spec.config_scope)
         description = props["Description"]
         assert len(description) <= 256 and description.endswith(spec.title)
         bracket = re.match(r"^\[([^\]]+)\] ", description)

@@ -24,9 +24,13 @@ def triggers(spec: RuleSpec) -> str:
     """What makes Config invoke the rule: a change to a scoped type, a schedule, or both."""
     parts = []
     if spec.change_triggered:
-        parts.append("change of " + ", ".join(t.split("::", 1)[1] for t in spec.resource_types))
+        parts.append("change of " + ", ".join(t.split("::", 1)[1] for t in spec.config_scope))
     if spec.scheduled:
         parts.append(f"every {_EVERY[spec.frequency]}")
+    unrecorded = [t.split("::", 1)[1] for t in spec.resource_types if t not in spec.config_scope]
+    if spec.change_triggered and unrecorded:
+        # Config does not record these: only the scheduled run (through the service API) judges them
+        parts[-1] += f" ({', '.join(unrecorded)} only then: not recorded by Config)"
     return " + ".join(parts)
 
 

@@ -27,7 +27,7 @@ def parameters_json(rule: type[ComplianceRule]) -> dict[str, Any]:
         "OptionalParameters": json.dumps(optional, sort_keys=True),
     }
     if spec.change_triggered:
-        parameters["SourceEvents"] = ",".join(spec.resource_types)
+        parameters["SourceEvents"] = ",".join(spec.config_scope)
     if spec.scheduled:  # both: a hybrid rule (rdk deploys one Config rule with both triggers)
         parameters["SourcePeriodic"] = spec.frequency
     parameters["Tags"] = "[]"

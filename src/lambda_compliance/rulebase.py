@@ -7,6 +7,7 @@ or ``assess_periodic``. The same class runs inside the Config rule Lambda
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -14,7 +15,7 @@ from typing import Any, ClassVar, Literal
 from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 
 from lambda_compliance import clock, exemptions
-from lambda_compliance.aws_reader import AwsReader, reader_for
+from lambda_compliance.aws_reader import UNRECORDED_LISTERS, AwsReader, reader_for
 from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
 from lambda_compliance.params import Param, parse_parameters
 
@@ -22,6 +23,12 @@ Severity = Literal["critical", "high", "medium", "low"]
 Frequency = Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]
 
 ANNOTATION_LIMIT = 256
+
+# Types a rule judges that AWS Config does not record: absent from "Supported Resource Types for AWS Config"
+# (https://docs.aws.amazon.com/config/latest/developerguide/resource-config-reference.html), from botocore's
+# ResourceType enum and from rdk's supported list. Config never sends a change notification for them and
+# rejects them in a rule's scope; a rule reaches them only in its scheduled run, through the service API.
+UNRECORDED_TYPES = frozenset({"AWS::ApiGatewayV2::DomainName"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,11 @@ class RuleSpec:
     @property
     def change_triggered(self) -> bool:
         return not self.periodic
+
+    @property
+    def config_scope(self) -> tuple[str, ...]:
+        """The types of the Config rule's change scope: those Config records."""
+        return tuple(t for t in self.resource_types if t not in UNRECORDED_TYPES)
 
     @property
     def scheduled(self) -> bool:
@@ -159,7 +171,7 @@ class ComplianceRule(ConfigRule):
         aws = reader_for(client_factory, event)
         out: list[Evaluation] = []
         for resource_type in self.spec.resource_types:
-            for ci in aws.resources(resource_type):
+            for ci in _in_scope(aws, event, resource_type):
                 if ci.is_deleted or not ci.resource_id:
                     continue
                 for evaluation in self.evaluate_change(event, client_factory, ci.raw, valid_rule_parameters):
@@ -174,6 +186,18 @@ class ComplianceRule(ConfigRule):
 
     def assess_periodic(self, aws: AwsReader, params: dict[str, Any]) -> Iterable[Evaluation]:
         raise NotImplementedError(f"{self.rule_name()} is not periodic")
+
+
+def _in_scope(aws: AwsReader, event: Mapping[str, Any], resource_type: str) -> list[ConfigItem]:
+    """Config's recorded CIs of a type; for a type Config does not record, CIs built from the service API."""
+    if resource_type not in UNRECORDED_TYPES:
+        return aws.resources(resource_type)
+    lister = UNRECORDED_LISTERS.get(resource_type)
+    if lister is None:
+        raise RuntimeError(f"no lister for {resource_type}, which Config does not record")
+    arn = str(event.get("configRuleArn") or "").split(":")
+    region = aws.region or (arn[3] if len(arn) > 3 and arn[3] else "") or os.environ.get("AWS_REGION", "")
+    return lister(aws, aws.account_id or str(event.get("accountId") or ""), region)
 
 
 def handle(rule_class: type[ComplianceRule], event: Mapping[str, Any], context: Any) -> Any:

@@ -221,7 +221,7 @@ def rule_resource(rule: type[ComplianceRule], values: dict[str, str], cited: tup
         "Description": description(rule, cited),
     }
     if rule.spec.change_triggered:
-        properties["Scope"] = Flow(ComplianceResourceTypes=list(rule.spec.resource_types))
+        properties["Scope"] = Flow(ComplianceResourceTypes=list(rule.spec.config_scope))
     properties["Source"] = {
         "Owner": "CUSTOM_LAMBDA",
         "SourceIdentifier": source_identifier(name),
