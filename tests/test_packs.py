@@ -225,7 +225,14 @@ def test_packs_carry_the_configuration_a_scan_applies(tmp_path, moto, run_cli, m
     assert params["LambdaRuntimeSupportedWarningDays"]["Default"] == "30"
     rules = _config_rules(template)
     concurrency = rules["LAMBDA_CONCURRENCY_LIMIT_SET"]["Properties"]["InputParameters"]
-    assert concurrency["minConcurrency"] == "2" and concurrency["maxConcurrency"] == "50"
+    assert concurrency["minConcurrency"] == "2"
+    assert cfn.Resolver(template).value(concurrency)["maxConcurrency"] == "50"  # a tunable: pack parameter
+    # the remediation sets what the rule allows: its maxConcurrency, from the same pack parameter
+    fix = template["Resources"]["LambdaConcurrencyLimitSetRemediation"]["Properties"]["Parameters"]
+    assert cfn.Resolver(template).value(fix)["ReservedConcurrency"] == {"StaticValue": {"Values": ["50"]}}
+    tuned = cfn.Resolver(template, {"LambdaConcurrencyLimitSetMaxConcurrency": "5"})
+    assert tuned.value(fix)["ReservedConcurrency"] == {"StaticValue": {"Values": ["5"]}}
+    assert tuned.value(concurrency)["maxConcurrency"] == "5"
     timeout = rules["LAMBDA_TIMEOUT_LIMIT"]["Properties"]["InputParameters"]
     # an optional tunable left empty is omitted (Fn::If / AWS::NoValue), as AWS's sample packs do
     assert timeout["maxTimeout"] == {

@@ -38,6 +38,9 @@ class Remediation:
     document: str
     resource_parameter: str
     parameters: Mapping[str, str] = field(default_factory=dict)
+    # Document parameter -> the rule parameter whose value it takes (the pack passes the same value, pack
+    # parameter or literal, so a tuned rule is remediated into a state it accepts); omitted when empty.
+    from_rule: Mapping[str, str] = field(default_factory=dict)
     aws_owned: bool = False
     # Safe to run without an operator's approval (changes only a setting, never access for callers).
     automatic_safe: bool = False

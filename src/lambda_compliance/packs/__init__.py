@@ -98,7 +98,7 @@ def template(pack: Pack, rules: Sequence[type[ComplianceRule]], settings: Settin
         parameters.update(built.parameters)
         conditions.update(built.conditions)
         resources[built.logical_id] = built.resource
-        fix = remediation_config.remediation_resource(rule)
+        fix = remediation_config.remediation_resource(rule, settings.rule_parameters(rule.rule_name()))
         if fix is not None:
             resources[fix[0]] = fix[1]
     if len(parameters) > PARAMETER_LIMIT:

@@ -43,6 +43,7 @@ RULES_IN_THIS_ACCOUNT = "RulesInThisAccount"
 TUNABLE: dict[str, tuple[str, ...]] = {
     "APIGATEWAY_STAGE_WAF_ATTACHED": ("allowedWebAclArns",),
     "LAMBDA_CODE_SIGNING_ENFORCED": ("allowedSigningProfiles",),
+    "LAMBDA_CONCURRENCY_LIMIT_SET": ("maxConcurrency",),
     "LAMBDA_INSIDE_VPC": ("exemptTagKey",),
     "LAMBDA_LAYERS_TRUSTED": ("trustedAccounts",),
     "LAMBDA_LOG_RETENTION_CONFIGURED": ("minRetentionDays",),
