@@ -450,8 +450,8 @@ def test_org_deploy_outside_an_organization_is_one_line(moto, built) -> None:
 
 def test_committed_packs_point_at_the_rule_stack_functions_and_need_no_extra_parameter() -> None:
 
-    from lambda_compliance.generate import repo_root
     from lambda_compliance.deploy import packs
+    from lambda_compliance.generate import repo_root
 
     folder = repo_root() / "conformance-packs"
     available = packs.available(folder)

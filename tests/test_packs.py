@@ -82,6 +82,11 @@ def test_pack_stays_within_conformance_pack_limits(pack):
             params = defaults.value(rule["Properties"]["InputParameters"])
             assert all(isinstance(v, str) for v in params.values()), name
             assert len(json.dumps(params)) <= INPUT_PARAMETERS_LIMIT, name
+    # No blank value reaches Config: every parameter a deployer may leave empty is then left out.
+    empty = {k: "" for k, v in template["Parameters"].items() if "MaxLength" in v or v.get("Default") == ""}
+    resolved = cfn.Resolver(template, {**empty, "RemediationRoleNamePrefix": "r"})
+    for name, rule in _config_rules(template).items():
+        assert "" not in resolved.value(rule["Properties"]["InputParameters"]).values(), name
 
 
 @pytest.mark.parametrize("pack", packs.packs(), ids=lambda p: p.key)
@@ -101,21 +106,22 @@ def test_each_rule_is_a_custom_lambda_rule_citing_the_pack_framework(pack):
         assert "ExecutionRoleName" not in single.value(props["InputParameters"])
         assert central.value(props["InputParameters"])["ExecutionRoleName"] == "Member"
         details = props["Source"]["SourceDetails"]
+        # every rule runs on schedule; a change-triggered one also on changes of its scope (hybrid)
+        scheduled = {
+            "EventSource": "aws.config",
+            "MessageType": "ScheduledNotification",
+            "MaximumExecutionFrequency": spec.frequency,
+        }
         if spec.periodic:
-            assert details == [
-                {
-                    "EventSource": "aws.config",
-                    "MessageType": "ScheduledNotification",
-                    "MaximumExecutionFrequency": spec.frequency,
-                }
-            ]
+            assert details == [scheduled]
             assert "Scope" not in props
         else:
-            assert {d["MessageType"] for d in details} == {
-                "ConfigurationItemChangeNotification",
-                "OversizedConfigurationItemChangeNotification",
-            }
-            assert props["Scope"]["ComplianceResourceTypes"] == list(spec.resource_types)
+            assert details == [
+                {"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"},
+                {"EventSource": "aws.config", "MessageType": "OversizedConfigurationItemChangeNotification"},
+                scheduled,
+            ]
+            assert props["Scope"]["ComplianceResourceTypes"] == list(spec.config_scope)
         description = props["Description"]
         assert len(description) <= 256 and description.endswith(spec.title)
         bracket = re.match(r"^\[([^\]]+)\] ", description)
@@ -215,9 +221,21 @@ def test_packs_carry_the_configuration_a_scan_applies(tmp_path, moto, run_cli, m
     assert params["LambdaRuntimeSupportedWarningDays"]["Default"] == "30"
     rules = _config_rules(template)
     concurrency = rules["LAMBDA_CONCURRENCY_LIMIT_SET"]["Properties"]["InputParameters"]
-    assert concurrency["minConcurrency"] == "2" and concurrency["maxConcurrency"] == "50"
+    assert concurrency["minConcurrency"] == "2"
+    assert cfn.Resolver(template).value(concurrency)["maxConcurrency"] == "50"  # a tunable: pack parameter
+    # the remediation sets what the rule allows: its maxConcurrency, from the same pack parameter
+    fix = template["Resources"]["LambdaConcurrencyLimitSetRemediation"]["Properties"]["Parameters"]
+    assert cfn.Resolver(template).value(fix)["ReservedConcurrency"] == {"StaticValue": {"Values": ["50"]}}
+    tuned = cfn.Resolver(template, {"LambdaConcurrencyLimitSetMaxConcurrency": "5"})
+    assert tuned.value(fix)["ReservedConcurrency"] == {"StaticValue": {"Values": ["5"]}}
+    assert tuned.value(concurrency)["maxConcurrency"] == "5"
     timeout = rules["LAMBDA_TIMEOUT_LIMIT"]["Properties"]["InputParameters"]
-    assert timeout["maxTimeout"] == {"Ref": "LambdaTimeoutLimitMaxTimeout"}
+    # an optional tunable left empty is omitted (Fn::If / AWS::NoValue), as AWS's sample packs do
+    assert timeout["maxTimeout"] == {
+        "Fn::If": ["LambdaTimeoutLimitMaxTimeoutSet", {"Ref": "LambdaTimeoutLimitMaxTimeout"}, {"Ref": "AWS::NoValue"}]
+    }
+    assert cfn.Resolver(template).value(timeout)["maxTimeout"] == "60"
+    assert "maxTimeout" not in cfn.Resolver(template, {"LambdaTimeoutLimitMaxTimeout": ""}).value(timeout)
     assert json.loads(timeout["Exemptions"]) == [
         {"r": ["legacy-*"], "why": "nightly batch until the 2026 migration", "until": "2099-12-31"}
     ]

@@ -89,8 +89,26 @@ def test_trail_bad_inputs(moto):
         run_doc(moto, TRAIL, TrailName="management-events", AccountId="210987654321", DryRun="false")
     with pytest.raises(runner.DocumentError, match="parameter TrailName"):
         run_doc(moto, TRAIL, TrailName="x")
-    with pytest.raises(runner.DocumentError, match="parameter TrailName is required"):
-        run_doc(moto, TRAIL)
+
+
+def test_trail_found_without_a_name_only_when_one_multi_region_trail_is_homed_here(moto):
+    """A pack passes no trail name: the document picks the account's multi-region trail of this Region."""
+    with pytest.raises(runner.StepFailed, match="no multi-region trail in this account"):
+        run_doc(moto, TRAIL, DryRun="false")
+    moto.client("s3").create_bucket(Bucket="regional-trail-logs")
+    moto.client("cloudtrail").create_trail(Name="regional", S3BucketName="regional-trail-logs")
+    with pytest.raises(runner.StepFailed, match="no multi-region trail in this account"):
+        run_doc(moto, TRAIL, DryRun="false")  # a single-Region trail is not the account's trail
+    cloudtrail = trail(moto, "org-events", EventSelectors=[MANAGEMENT])
+    fixed = run_doc(moto, TRAIL, AccountId=ACCOUNT, DryRun="false")
+    assert fixed.status == "CHANGED" and previous(fixed)["trailName"] == "org-events"
+    assert len(selectors(cloudtrail, "org-events")[0]) == 2
+    assert selectors(cloudtrail, "regional") == ([], [])
+    trail(moto, "second-events")
+    with pytest.raises(
+        runner.StepFailed, match=r"several multi-region trails in us-east-1 \(org-events, second-events\)"
+    ):
+        run_doc(moto, TRAIL, DryRun="false")
 
 
 def test_trail_with_five_basic_selectors_stubbed_because_moto_does_not_enforce_the_limit():

@@ -152,8 +152,13 @@ def test_role_allows_exactly_what_documents_and_aws_runbooks_call():
         assert statement["Resource"] != "*" or statement["Sid"].endswith("AnyResource"), statement["Sid"]
     needed = {a for actions in stack.document_actions().values() for a in actions}
     needed |= {a for runbook in RUNBOOKS.values() for a in runbook.actions}
+    needed |= {a for runbook in RUNBOOKS.values() for actions in runbook.kms_via.values() for a in actions}
     assert granted == needed
     assert not any(a.split(":")[1].startswith(("Delete", "Disassociate", "Detach")) for a in granted)
+    # KMS for the environment CMK runbook: Lambda creates the grant with the runbook's credentials
+    [via] = [s for s in role["Policies"][0]["PolicyDocument"]["Statement"] if s["Sid"] == "KmsViaLambda"]
+    assert via["Action"] == ["kms:CreateGrant", "kms:DescribeKey", "kms:Encrypt"]
+    assert via["Condition"] == {"StringEquals": {"kms:ViaService": {"Fn::Sub": "lambda.${AWS::Region}.amazonaws.com"}}}
     trust = role["AssumeRolePolicyDocument"]["Statement"][0]
     assert trust["Principal"] == {"Service": "ssm.amazonaws.com"}
     assert "aws:SourceAccount" in trust["Condition"]["StringEquals"]

@@ -74,10 +74,25 @@ def test_retention_lengthens_and_undo_names_the_old_value(estate):
     )
 
 
-@pytest.mark.parametrize("days", ["0", "31", "10000", "forever"])
-def test_retention_accepts_only_values_cloudwatch_logs_supports(estate, days):
+@pytest.mark.parametrize("days", ["0", "10000", "forever", "-7", "3.5"])
+def test_retention_accepts_only_a_number_of_days(estate, days):
     with pytest.raises(runner.DocumentError, match="parameter RetentionInDays"):
         run_doc(estate, RETENTION, FunctionName="target", RetentionInDays=days)
+
+
+@pytest.mark.parametrize(
+    ("asked", "kept"), [("1", 1), ("31", 60), ("365", 365), ("366", 400), ("400", 400), ("3000", 3288), ("3653", 3653)]
+)
+def test_retention_is_raised_to_the_next_value_cloudwatch_logs_supports(estate, asked, kept):
+    """A pack passes the rule's minRetentionDays, which need not be a retention CloudWatch Logs offers."""
+    fixed = run_doc(estate, RETENTION, FunctionName="target", RetentionInDays=asked, DryRun="false")
+    assert fixed.status == "CHANGED"
+    assert group(estate, "/aws/lambda/target")["retentionInDays"] == kept
+
+
+def test_retention_beyond_what_cloudwatch_logs_keeps_fails(estate):
+    with pytest.raises(runner.StepFailed, match="RetentionInDays 3654 is longer than CloudWatch Logs keeps events"):
+        run_doc(estate, RETENTION, FunctionName="target", RetentionInDays="3654", DryRun="false")
 
 
 def _old_group_stubs(stubs, retention=None):

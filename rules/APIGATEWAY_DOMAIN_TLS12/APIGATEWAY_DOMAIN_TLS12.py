@@ -6,6 +6,8 @@ Reports on AWS::ApiGateway::DomainName and AWS::ApiGatewayV2::DomainName
 accepts TLS 1.0 and 1.1; TLS_1_2 and the enhanced ``SecurityPolicy_TLS12_*`` /
 ``SecurityPolicy_TLS13_*`` policies require 1.2 or later. A policy name the rule
 does not recognise is NON_COMPLIANT: it cannot vouch for what it does not know.
+Config records only the REST type: a REST domain is judged when it changes and daily, an HTTP/WebSocket
+(V2) domain only in the daily scheduled run, read from the API Gateway V2 API.
 
 Scenarios:
 - Given securityPolicy TLS_1_2 or an enhanced TLS 1.2/1.3 policy, then COMPLIANT.
@@ -33,6 +35,8 @@ class APIGATEWAY_DOMAIN_TLS12(ComplianceRule):
         resource_types=DOMAIN_TYPES,
         severity="medium",
         family="apigateway",
+        # Config does not record AWS::ApiGatewayV2::DomainName: its scheduled run lists them (GetDomainNames)
+        iam_actions=("apigateway:GET",),
     )
 
     def assess(self, ci, aws, params):

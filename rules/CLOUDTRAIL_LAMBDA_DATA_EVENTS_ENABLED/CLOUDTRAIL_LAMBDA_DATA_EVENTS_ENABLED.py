@@ -36,8 +36,8 @@ class CLOUDTRAIL_LAMBDA_DATA_EVENTS_ENABLED(ComplianceRule):
         ),
         remediation=Remediation(
             document="LambdaCompliance-EnableCloudTrailLambdaDataEvents",
+            # no TrailName: the document finds the account's multi-region trail itself
             resource_parameter="AccountId",
-            parameters={"TrailName": "management-events"},
         ),
     )
 

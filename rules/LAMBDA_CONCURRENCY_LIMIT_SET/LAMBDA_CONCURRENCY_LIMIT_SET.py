@@ -28,7 +28,8 @@ class LAMBDA_CONCURRENCY_LIMIT_SET(ComplianceRule):
         remediation=Remediation(
             document="LambdaCompliance-SetReservedConcurrency",
             resource_parameter="FunctionName",
-            parameters={"ReservedConcurrency": "10"},
+            # the cap the rule allows (maxConcurrency); unset: the document's 10
+            from_rule={"ReservedConcurrency": "maxConcurrency"},
         ),
     )
 

@@ -33,7 +33,11 @@ class LAMBDA_LOG_RETENTION_CONFIGURED(ComplianceRule):
             Param.integer("maxRetentionDays", 3653, "Longest allowed log retention in days", minimum=1, maximum=3653),
         ),
         iam_actions=("config:SelectResourceConfig", "lambda:ListFunctions", "logs:DescribeLogGroups"),
-        remediation=Remediation(document="LambdaCompliance-SetLogGroupRetention", resource_parameter="FunctionName"),
+        remediation=Remediation(
+            document="LambdaCompliance-SetLogGroupRetention",
+            resource_parameter="FunctionName",
+            from_rule={"RetentionInDays": "minRetentionDays"},  # the retention the rule asks for, at least
+        ),
     )
 
     def check_parameters(self, values):

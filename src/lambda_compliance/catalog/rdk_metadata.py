@@ -26,10 +26,10 @@ def parameters_json(rule: type[ComplianceRule]) -> dict[str, Any]:
         "InputParameters": json.dumps(with_default, sort_keys=True),
         "OptionalParameters": json.dumps(optional, sort_keys=True),
     }
-    if spec.periodic:
+    if spec.change_triggered:
+        parameters["SourceEvents"] = ",".join(spec.config_scope)
+    if spec.scheduled:  # both: a hybrid rule (rdk deploys one Config rule with both triggers)
         parameters["SourcePeriodic"] = spec.frequency
-    else:
-        parameters["SourceEvents"] = ",".join(spec.resource_types)
     parameters["Tags"] = "[]"
     return {"Version": "1.0", "Parameters": parameters, "Tags": []}
 

@@ -3,7 +3,8 @@
 A rule declares the reads its decision makes (``RuleSpec.iam_actions``). rdklib adds its own:
 ``config:PutEvaluations`` always; ``config:GetResourceConfigHistory`` for change-triggered rules
 (an oversized configuration item is fetched again); ``config:GetComplianceDetailsByConfigRule``
-for periodic rules (rdklib marks resources that vanished since the last run NOT_APPLICABLE).
+for periodic rules (rdklib marks resources that vanished since the last run NOT_APPLICABLE); a hybrid
+rule's scheduled run also lists its in-scope resources with ``config:SelectResourceConfig``.
 Every declared action must exist in the shipped IAM action table and be a read: the rule
 functions and the member-account role are read-only apart from reporting evaluations.
 """
@@ -19,6 +20,7 @@ from lambda_compliance.runtime.rulebase import ComplianceRule
 PUT_EVALUATIONS = "config:PutEvaluations"
 CHANGE_TRIGGERED_PLUMBING = ("config:GetResourceConfigHistory",)
 PERIODIC_PLUMBING = ("config:GetComplianceDetailsByConfigRule",)
+SWEEP_PLUMBING = ("config:SelectResourceConfig",)
 READ_LEVELS = frozenset({actions.LIST, actions.READ})
 
 
@@ -43,7 +45,13 @@ def declared_reads(rule: type[ComplianceRule]) -> tuple[str, ...]:
 
 def plumbing(rule: type[ComplianceRule]) -> tuple[str, ...]:
     """What rdklib itself calls for this rule, besides the rule's own reads."""
-    extra = PERIODIC_PLUMBING if rule.spec.periodic else CHANGE_TRIGGERED_PLUMBING
+    extra: list[str] = []
+    if rule.spec.change_triggered:
+        extra += CHANGE_TRIGGERED_PLUMBING
+    if rule.spec.scheduled:
+        extra += PERIODIC_PLUMBING
+    if rule.spec.change_triggered and rule.spec.scheduled:
+        extra += SWEEP_PLUMBING
     return _sorted([PUT_EVALUATIONS, *extra])
 
 

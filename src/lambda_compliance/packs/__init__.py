@@ -96,8 +96,9 @@ def template(pack: Pack, rules: Sequence[type[ComplianceRule]], settings: Settin
     for rule in rules:
         built = rule_resource(rule, settings.rule_parameters(rule.rule_name()), pack.frameworks)
         parameters.update(built.parameters)
+        conditions.update(built.conditions)
         resources[built.logical_id] = built.resource
-        fix = remediation_config.remediation_resource(rule)
+        fix = remediation_config.remediation_resource(rule, settings.rule_parameters(rule.rule_name()))
         if fix is not None:
             resources[fix[0]] = fix[1]
     if len(parameters) > PARAMETER_LIMIT:

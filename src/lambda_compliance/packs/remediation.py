@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambda_compliance.cloudformation import Flow, Intrinsic, equals, not_, ref, sub
+from lambda_compliance.cloudformation import NO_VALUE, Flow, Intrinsic, equals, if_, not_, ref, sub
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs.rules import PackError
+from lambda_compliance.packs.rules import TUNABLE, PackError, pack_parameter_name, set_condition
 from lambda_compliance.remediation import wiring
 from lambda_compliance.runtime.rulebase import ComplianceRule
 
@@ -86,12 +86,31 @@ def deployer_inputs(found: wiring.RemediationTarget) -> tuple[wiring.PackParamet
     return tuple(p for p in found.pack_parameters if p.name != wiring.ROLE_PACK_PARAMETER)
 
 
-def remediation_resource(rule: type[ComplianceRule]) -> tuple[str, dict[str, Any]] | None:
+def _from_rule(rule: type[ComplianceRule], parameter: str, values: dict[str, str]) -> Any:
+    """The rule's value of ``parameter`` as the pack passes it to the rule: its pack parameter when tunable
+    (left out when empty), else the configuration file's literal or the rule's default (None when empty)."""
+    name = rule.rule_name()
+    [param] = [p for p in rule.spec.parameters if p.name == parameter]
+    if parameter in TUNABLE.get(name, ()):
+        pack_parameter = pack_parameter_name(name, parameter)
+        value = Flow(StaticValue=Flow(Values=[ref(pack_parameter)]))
+        return value if param.required else if_(set_condition(pack_parameter), value, NO_VALUE)
+    literal = values.get(parameter, param.as_config_value())
+    return Flow(StaticValue=Flow(Values=[literal])) if literal else None
+
+
+def remediation_resource(
+    rule: type[ComplianceRule], values: dict[str, str] | None = None
+) -> tuple[str, dict[str, Any]] | None:
     found = target(rule)
     if found is None:
         return None
     name = rule.rule_name()
     parameters = {k: _short(v) for k, v in found.parameters.items()}
+    for document_parameter, rule_parameter in found.rule_parameters.items():
+        value = _from_rule(rule, rule_parameter, values or {})
+        if value is not None:
+            parameters[document_parameter] = value
     parameters["AutomationAssumeRole"] = Flow(StaticValue=Flow(Values=[sub(ROLE_ARN)]))
     properties = found.properties(name, ref(AUTOMATIC) if found.automatic_safe else False)
     properties["Parameters"] = parameters

@@ -44,6 +44,7 @@ RULES_IN_THIS_ACCOUNT = "RulesInThisAccount"
 TUNABLE: dict[str, tuple[str, ...]] = {
     "APIGATEWAY_STAGE_WAF_ATTACHED": ("allowedWebAclArns",),
     "LAMBDA_CODE_SIGNING_ENFORCED": ("allowedSigningProfiles",),
+    "LAMBDA_CONCURRENCY_LIMIT_SET": ("maxConcurrency",),
     "LAMBDA_INSIDE_VPC": ("exemptTagKey",),
     "LAMBDA_LAYERS_TRUSTED": ("trustedAccounts",),
     "LAMBDA_LOG_RETENTION_CONFIGURED": ("minRetentionDays",),
@@ -119,18 +120,22 @@ def source_identifier(rule_name: str) -> Intrinsic:
 
 
 def source_details(rule: type[ComplianceRule]) -> list[dict[str, str]]:
-    if rule.spec.periodic:
-        return [
+    """Change notifications for a change-triggered rule, a schedule for a periodic one, both for a hybrid."""
+    details = []
+    if rule.spec.change_triggered:
+        details += [
+            {"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"},
+            {"EventSource": "aws.config", "MessageType": "OversizedConfigurationItemChangeNotification"},
+        ]
+    if rule.spec.scheduled:
+        details.append(
             {
                 "EventSource": "aws.config",
                 "MessageType": "ScheduledNotification",
                 "MaximumExecutionFrequency": rule.spec.frequency,
             }
-        ]
-    return [
-        {"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"},
-        {"EventSource": "aws.config", "MessageType": "OversizedConfigurationItemChangeNotification"},
-    ]
+        )
+    return details
 
 
 @dataclass
@@ -138,6 +143,11 @@ class RuleResource:
     logical_id: str
     resource: dict[str, Any]
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    conditions: dict[str, Any] = field(default_factory=dict)
+
+
+def set_condition(pack_parameter: str) -> str:
+    return f"{pack_parameter}Set"
 
 
 def _json_length(values: dict[str, str]) -> int:
@@ -147,8 +157,13 @@ def _json_length(values: dict[str, str]) -> int:
 
 def input_parameters(
     rule: type[ComplianceRule], values: dict[str, str]
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """InputParameters (with intrinsics) and the pack parameters they reference, for ``values`` from the file."""
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
+    """InputParameters (with intrinsics), the pack parameters they reference and the conditions that leave an
+    empty tunable out, for ``values`` from the file.
+
+    An optional tunable left empty is omitted with ``Fn::If``/``AWS::NoValue``, as AWS's sample packs do
+    (Config rejects blank input parameter values of managed rules); the rule reads a missing value as empty.
+    """
     name = rule.rule_name()
     tunable = [p for p in rule.spec.parameters if p.name in TUNABLE.get(name, ())]
     literal: dict[str, Any] = {}
@@ -169,6 +184,7 @@ def input_parameters(
     share = room // len(tunable) if tunable else 0
 
     pack_params: dict[str, dict[str, Any]] = {}
+    conditions: dict[str, Any] = {}
     ordered: dict[str, Any] = {}
     for param in rule.spec.parameters:
         if param in tunable:
@@ -186,24 +202,28 @@ def input_parameters(
             definition["AllowedPattern"] = NO_QUOTES
             definition["Description"] = f"{name} {param.name}: {param.description}"
             pack_params[pname] = definition
-            ordered[param.name] = ref(pname)
+            if param.required:
+                ordered[param.name] = ref(pname)
+            else:
+                conditions[set_condition(pname)] = not_(equals(ref(pname), ""))
+                ordered[param.name] = if_(set_condition(pname), ref(pname), NO_VALUE)
         elif param.name in literal:
             ordered[param.name] = literal[param.name]
     if exemptions.PARAMETER in literal:
         ordered[exemptions.PARAMETER] = literal[exemptions.PARAMETER]
     ordered[EXECUTION_ROLE] = if_(ORGANIZATION, ref(EXECUTION_ROLE), NO_VALUE)
-    return ordered, pack_params
+    return ordered, pack_params, conditions
 
 
 def rule_resource(rule: type[ComplianceRule], values: dict[str, str], cited: tuple[str, ...]) -> RuleResource:
     name = rule.rule_name()
-    params, pack_params = input_parameters(rule, values)
+    params, pack_params, conditions = input_parameters(rule, values)
     properties: dict[str, Any] = {
         "ConfigRuleName": name,
         "Description": description(rule, cited),
     }
-    if not rule.spec.periodic:
-        properties["Scope"] = Flow(ComplianceResourceTypes=list(rule.spec.resource_types))
+    if rule.spec.change_triggered:
+        properties["Scope"] = Flow(ComplianceResourceTypes=list(rule.spec.config_scope))
     properties["Source"] = {
         "Owner": "CUSTOM_LAMBDA",
         "SourceIdentifier": source_identifier(name),
@@ -214,4 +234,5 @@ def rule_resource(rule: type[ComplianceRule], values: dict[str, str], cited: tup
         logical_id=naming.logical_id(name, ""),
         resource={"Type": "AWS::Config::ConfigRule", "Properties": properties},
         parameters=pack_params,
+        conditions=conditions,
     )

@@ -24,6 +24,9 @@ class AwsRunbook:
     actions: tuple[str, ...]
     settings_only: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Actions the runbook's caller needs on a KMS key that a service uses on its behalf, by that service:
+    # granted only through the service (kms:ViaService <service>.<region>.amazonaws.com).
+    kms_via: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 RUNBOOKS = {
@@ -38,6 +41,11 @@ RUNBOOKS = {
             "AWSConfigRemediation-EncryptLambdaEnvironmentVariablesWithCMK",
             {"FunctionName": FUNCTION, "KMSKeyArn": KMS_KEY_ARN, "AutomationAssumeRole": ROLE},
             ("lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration", *_AUTOMATION),
+            # The runbook lists only lambda and ssm actions, but Lambda creates the grant on the key with the
+            # caller's credentials when KMSKeyArn is set ("the identity that updates the function must be
+            # allowed to use the key": AWS re:Post, Lambda KMS exception;
+            # https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html).
+            kms_via={"lambda": ("kms:CreateGrant", "kms:DescribeKey", "kms:Encrypt")},
         ),
         AwsRunbook(
             "AWSConfigRemediation-EnableKeyRotation",

@@ -164,6 +164,25 @@ def all_actions() -> list[str]:
     return sorted(actions)
 
 
+def _kms_via_service() -> list[dict[str, Any]]:
+    """KMS actions a runbook needs on a key that a service (Lambda) uses with the runbook's credentials."""
+    out = []
+    for runbook in sorted(RUNBOOKS.values(), key=lambda r: r.name):
+        for service, actions in sorted(runbook.kms_via.items()):
+            out.append(
+                {
+                    "Sid": f"KmsVia{service.title()}",
+                    "Effect": "Allow",
+                    "Action": sorted(actions),
+                    "Resource": [{"Fn::Sub": arn} for arn in _RESOURCES["kms"]],
+                    "Condition": {
+                        "StringEquals": {"kms:ViaService": {"Fn::Sub": f"{service}.${{AWS::Region}}.amazonaws.com"}}
+                    },
+                }
+            )
+    return out
+
+
 def _statements(actions: Iterable[str]) -> list[dict[str, Any]]:
     by_scope: dict[tuple[str, ...], list[str]] = {}
     special = []
@@ -189,7 +208,7 @@ def _statements(actions: Iterable[str]) -> list[dict[str, Any]]:
         resource: Any = "*" if scope == ["*"] else [{"Fn::Sub": arn} for arn in scope]
         sid = prefix.title().replace("-", "") + ("AnyResource" if scope == ["*"] else "")
         statements.append({"Sid": sid, "Effect": "Allow", "Action": sorted(grouped), "Resource": resource})
-    return statements + special
+    return statements + special + _kms_via_service()
 
 
 def _logical_id(name: str) -> str:

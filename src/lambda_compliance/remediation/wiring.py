@@ -18,7 +18,7 @@ manual or automatic, is meant to change the resource.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_compliance.remediation import runner
@@ -53,6 +53,8 @@ class RemediationTarget:
     automatic_safe: bool
     aws_owned: bool
     settings_only: bool  # the document changes settings, not who may call what
+    # Document parameter -> rule parameter: the pack fills these from the rule's own value.
+    rule_parameters: dict[str, str] = field(default_factory=dict)
     maximum_automatic_attempts: int = MAXIMUM_AUTOMATIC_ATTEMPTS
     retry_attempt_seconds: int = RETRY_ATTEMPT_SECONDS
 
@@ -140,8 +142,13 @@ def remediation_target(remediation: Remediation) -> RemediationTarget:
             pack[value] = PackParameter(value, f"{name} for {doc}", pattern)
         else:
             raise WiringError(f"{doc}: {name} value {value!r} neither matches {pattern} nor names a pack parameter")
+    for name, rule_parameter in remediation.from_rule.items():
+        if name not in params:
+            raise WiringError(f"{doc} has no parameter {name}")
+        if name in wired:
+            raise WiringError(f"{doc}: parameter {name} has a value and takes rule parameter {rule_parameter}")
     for name, param in params.items():
-        if name in wired or not param.required:
+        if name in wired or name in remediation.from_rule or not param.required:
             continue
         pack_name = open_names.get(name)
         if pack_name is None:
@@ -156,6 +163,7 @@ def remediation_target(remediation: Remediation) -> RemediationTarget:
         automatic_safe=remediation.automatic_safe,
         aws_owned=remediation.aws_owned,
         settings_only=settings_only,
+        rule_parameters=dict(remediation.from_rule),
     )
 
 

@@ -37,6 +37,11 @@ def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
+# Listers of types AWS Config does not record, by type (a rule's scheduled run reaches them through the
+# service API); the library module of each type registers its lister.
+UNRECORDED_LISTERS: dict[str, Callable[[AwsReader, str, str], list[ConfigItem]]] = {}
+
+
 class Inventory(Protocol):
     def resources(self, resource_type: str) -> list[ConfigItem]: ...
 

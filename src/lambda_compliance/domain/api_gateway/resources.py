@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from lambda_compliance.runtime.annotations import listing
-from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.aws_reader import UNRECORDED_LISTERS, AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 REST_API = "AWS::ApiGateway::RestApi"
@@ -235,3 +236,80 @@ def unvalidated(
 def keys(operations: Iterable[Operation], budget: int = 150) -> str:
     """'POST /refunds, GET /orders/{id} and 3 more' within ``budget`` characters."""
     return listing([op.key for op in operations], budget)
+
+
+# Config-shaped configuration from API responses (the collectors and the V2 domain lister share it) ----------
+
+V2_DOMAIN_FIELDS = (
+    "ApiMappingSelectionExpression",
+    "DomainName",
+    "DomainNameConfigurations",
+    "MutualTlsAuthentication",
+)
+_KEEP_KEYS = {"RouteSettings"}  # maps keyed by route key: their keys are data, not field names
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready values: datetimes as ISO 8601 strings."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def camel_keys(value: Any) -> Any:
+    """API PascalCase keys -> Config camelCase, recursively."""
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            name = key[:1].lower() + key[1:]
+            if key in _KEEP_KEYS and isinstance(item, Mapping):
+                out[name] = {route: camel_keys(settings) for route, settings in item.items()}
+            else:
+                out[name] = camel_keys(item)
+        return out
+    if isinstance(value, list):
+        return [camel_keys(v) for v in value]
+    return value
+
+
+def pick(item: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    return {field: plain(item[field]) for field in fields if item.get(field) is not None}
+
+
+def v2_domain_configuration(domain: Mapping[str, Any]) -> dict[str, Any]:
+    return camel_keys(pick(domain, V2_DOMAIN_FIELDS))
+
+
+def v2_domains(aws: AwsReader, account_id: str, region: str) -> list[ConfigItem]:
+    """HTTP/WebSocket domain names as CIs, from the API: Config does not record AWS::ApiGatewayV2::DomainName."""
+    items = []
+    for domain in aws.collect("apigatewayv2", "get_domain_names", "Items"):
+        name = domain.get("DomainName")
+        if not name:
+            continue
+        tags = domain.get("Tags")
+        items.append(
+            ConfigItem.of(
+                {
+                    "awsAccountId": account_id,
+                    "configurationItemStatus": "OK",
+                    "resourceType": V2_DOMAIN,
+                    "resourceId": name,
+                    "resourceName": name,
+                    "ARN": domain_arn(region, name),
+                    "awsRegion": region,
+                    "tags": {str(k): str(v) for k, v in tags.items()} if isinstance(tags, Mapping) else {},
+                    "relationships": [],
+                    "configuration": v2_domain_configuration(domain),
+                    "supplementaryConfiguration": {},
+                }
+            )
+        )
+    return items
+
+
+UNRECORDED_LISTERS[V2_DOMAIN] = v2_domains

@@ -17,7 +17,7 @@ from lambda_compliance.remediation.sources._shared import (
     wants_dry_run,
 )
 
-TRAIL_NAME = r"^(arn:aws[a-zA-Z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail/)?[a-zA-Z0-9._-]{3,128}$"
+TRAIL_NAME = r"^((arn:aws[a-zA-Z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail/)?[a-zA-Z0-9._-]{3,128})?$"
 LAMBDA_TYPE = "AWS::Lambda::Function"
 ADVANCED = {
     "Name": "Lambda data events for every function (lambda-compliance)",
@@ -31,7 +31,8 @@ MAX_BASIC_SELECTORS = 5
 DOCUMENT = {
     "name": "LambdaCompliance-EnableCloudTrailLambdaDataEvents",
     "does": "Makes a CloudTrail trail record Lambda data events (Invoke) for every function",
-    "input": "TrailName (name or ARN) and, as AWS Config passes it for account-level rules, AccountId",
+    "input": "TrailName (name or ARN; empty: the account's multi-region trail) and, as AWS Config passes it for "
+    "account-level rules, AccountId",
     "details": [
         "Adds one event selector for all Lambda functions to the trail, in the selector style the trail already "
         "uses (an advanced selector eventCategory=Data, resources.type=AWS::Lambda::Function; or a basic "
@@ -47,16 +48,23 @@ DOCUMENT = {
             "allowedPattern": ACCOUNT_ID,
             "default": "",
         },
-        "TrailName": {"description": "Name or ARN of the trail.", "allowedPattern": TRAIL_NAME},
+        "TrailName": {
+            "description": "Name or ARN of the trail; empty: the account's one multi-region trail whose home is "
+            "this Region.",
+            "allowedPattern": TRAIL_NAME,
+            "default": "",
+        },
     },
 }
 
 
 def handler(events, context):
-    trail_name = param(events, "TrailName", TRAIL_NAME, "a trail name or ARN")
+    trail_name = param(events, "TrailName", TRAIL_NAME, "a trail name or ARN, or empty")
     dry_run = wants_dry_run(events)
     caller_account(events)
     trail = client("cloudtrail")
+    if not trail_name:
+        trail_name = _multi_region_trail(trail)
     try:
         current = trail.get_event_selectors(TrailName=trail_name)
     except ClientError as exc:
@@ -91,6 +99,24 @@ def handler(events, context):
         undo,
         lambda: trail.put_event_selectors(TrailName=trail_name, **update),
     )
+
+
+def _multi_region_trail(trail):
+    """The account's multi-region trail homed in this Region: a pack needs no trail name of its own."""
+    region = trail.meta.region_name
+    found = [
+        t for t in trail.describe_trails(includeShadowTrails=True).get("trailList") or [] if t.get("IsMultiRegionTrail")
+    ]
+    here = [t for t in found if t.get("HomeRegion") == region]
+    if len(here) == 1:
+        return here[0]["Name"]
+    if len(here) > 1:
+        names = ", ".join(sorted(t["Name"] for t in here))
+        raise RemediationError(f"several multi-region trails in {region} ({names}): pass TrailName")
+    if found:
+        homes = ", ".join(sorted(f"{t['Name']} ({t.get('HomeRegion')})" for t in found))
+        raise RemediationError(f"the multi-region trail is managed from its home Region: {homes}; run it there")
+    raise RemediationError("no multi-region trail in this account: create one, or pass TrailName")
 
 
 def _covers_basic(selector):

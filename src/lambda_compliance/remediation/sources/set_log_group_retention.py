@@ -20,7 +20,32 @@ from lambda_compliance.remediation.sources._shared import (
     wants_dry_run,
 )
 
-RETENTION_DAYS = r"^(1|3|5|7|14|30|60|90|120|150|180|365|400|545|731|1096|1827|2192|2557|2922|3288|3653)$"
+# The retentions CloudWatch Logs accepts (PutRetentionPolicy retentionInDays).
+SUPPORTED_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+RETENTION_DAYS = r"^[1-9][0-9]{0,3}$"
 DAY_MS = 86_400_000
 
 DOCUMENT = {
@@ -39,7 +64,8 @@ DOCUMENT = {
     "parameters": {
         "FunctionName": {"description": "The Lambda function (name or ARN).", "allowedPattern": FUNCTION_NAME},
         "RetentionInDays": {
-            "description": "Days CloudWatch Logs keeps the events (a value CloudWatch Logs supports).",
+            "description": "Days CloudWatch Logs keeps the events at least (a pack passes minRetentionDays); "
+            "a value CloudWatch Logs does not support is raised to the next one it does.",
             "allowedPattern": RETENTION_DAYS,
             "default": "365",
         },
@@ -54,7 +80,10 @@ DOCUMENT = {
 
 def handler(events, context):
     function_name = param(events, "FunctionName", FUNCTION_NAME, "a Lambda function name or ARN")
-    days = int(param(events, "RetentionInDays", RETENTION_DAYS, "a retention CloudWatch Logs supports", "365"))
+    wanted = int(param(events, "RetentionInDays", RETENTION_DAYS, "a number of days from 1 to 3653", "365"))
+    days = next((d for d in SUPPORTED_DAYS if d >= wanted), None)
+    if days is None:
+        raise RemediationError(f"RetentionInDays {wanted} is longer than CloudWatch Logs keeps events (3653 days)")
     may_expire = param(events, "ExpireOlderEvents", TRUE_FALSE, "true or false", "false") == "true"
     dry_run = wants_dry_run(events)
     lam, logs = client("lambda"), client("logs")

@@ -15,8 +15,7 @@ private keys never enter a CI.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from lambda_compliance.domain.api_gateway.resources import (
@@ -28,8 +27,11 @@ from lambda_compliance.domain.api_gateway.resources import (
     V2_DOMAIN,
     V2_STAGE,
     api_arn,
+    camel_keys,
     domain_arn,
+    pick,
     stage_arn,
+    v2_domain_configuration,
 )
 from lambda_compliance.scanner.collectors import CollectContext
 
@@ -111,44 +113,6 @@ _V2_STAGE_FIELDS = (
     "RouteSettings",
     "StageName",
 )
-_V2_DOMAIN_FIELDS = (
-    "ApiMappingSelectionExpression",
-    "DomainName",
-    "DomainNameConfigurations",
-    "MutualTlsAuthentication",
-)
-_KEEP_KEYS = {"RouteSettings"}  # maps keyed by route key: their keys are data, not field names
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready values: datetimes as ISO 8601 strings."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _camel(value: Any) -> Any:
-    """API PascalCase keys -> Config camelCase, recursively."""
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            name = key[:1].lower() + key[1:]
-            if key in _KEEP_KEYS and isinstance(item, Mapping):
-                out[name] = {route: _camel(settings) for route, settings in item.items()}
-            else:
-                out[name] = _camel(item)
-        return out
-    if isinstance(value, list):
-        return [_camel(v) for v in value]
-    return value
-
-
-def _pick(item: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    return {field: _plain(item[field]) for field in fields if item.get(field) is not None}
 
 
 def _tags(item: Mapping[str, Any], key: str) -> dict[str, str]:
@@ -172,7 +136,7 @@ def build_rest_apis(ctx: CollectContext) -> list[dict[str, Any]]:
     items = []
     for api in ctx.reader.collect("apigateway", "get_rest_apis", "items"):
         ci = ctx.base_ci(REST_API, api["id"], api.get("name") or api["id"], api_arn(ctx.region, api["id"], "REST"))
-        ci["configuration"] = _pick(api, _REST_API_FIELDS)
+        ci["configuration"] = pick(api, _REST_API_FIELDS)
         ci["tags"] = _tags(api, "tags")
         items.append(ci)
     return items
@@ -188,7 +152,7 @@ def _rest_stages(ctx: CollectContext, api: dict[str, Any]) -> list[dict[str, Any
             continue
         arn = stage_arn(ctx.region, api_id, name, "REST")
         ci = ctx.base_ci(REST_STAGE, arn, name, arn)
-        ci["configuration"] = _pick(stage, _REST_STAGE_FIELDS)
+        ci["configuration"] = pick(stage, _REST_STAGE_FIELDS)
         ci["tags"] = _tags(stage, "tags")
         ci["relationships"].append(_contained_in(api))
         items.append(ci)
@@ -207,7 +171,7 @@ def build_rest_domains(ctx: CollectContext) -> list[dict[str, Any]]:
         if not name:
             continue
         ci = ctx.base_ci(REST_DOMAIN, name, name, domain_arn(ctx.region, name))
-        ci["configuration"] = _pick(domain, _REST_DOMAIN_FIELDS)
+        ci["configuration"] = pick(domain, _REST_DOMAIN_FIELDS)
         ci["tags"] = _tags(domain, "tags")
         items.append(ci)
     return items
@@ -221,7 +185,7 @@ def build_v2_apis(ctx: CollectContext) -> list[dict[str, Any]]:
     for api in ctx.reader.collect("apigatewayv2", "get_apis", "Items"):
         api_id = api["ApiId"]
         ci = ctx.base_ci(V2_API, api_id, api.get("Name") or api_id, api_arn(ctx.region, api_id, "V2"))
-        ci["configuration"] = _camel(_pick(api, _V2_API_FIELDS))
+        ci["configuration"] = camel_keys(pick(api, _V2_API_FIELDS))
         ci["tags"] = _tags(api, "Tags")
         items.append(ci)
     return items
@@ -236,7 +200,7 @@ def _v2_stages(ctx: CollectContext, api: dict[str, Any]) -> list[dict[str, Any]]
             continue
         arn = stage_arn(ctx.region, api_id, name, "V2")
         ci = ctx.base_ci(V2_STAGE, arn, name, arn)
-        ci["configuration"] = _camel(_pick(stage, _V2_STAGE_FIELDS))
+        ci["configuration"] = camel_keys(pick(stage, _V2_STAGE_FIELDS))
         ci["tags"] = _tags(stage, "Tags")
         ci["relationships"].append(_contained_in(api))
         items.append(ci)
@@ -255,7 +219,7 @@ def build_v2_domains(ctx: CollectContext) -> list[dict[str, Any]]:
         if not name:
             continue
         ci = ctx.base_ci(V2_DOMAIN, name, name, domain_arn(ctx.region, name))
-        ci["configuration"] = _camel(_pick(domain, _V2_DOMAIN_FIELDS))
+        ci["configuration"] = v2_domain_configuration(domain)
         ci["tags"] = _tags(domain, "Tags")
         items.append(ci)
     return items
