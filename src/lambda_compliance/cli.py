@@ -191,7 +191,7 @@ def run_scan(args: argparse.Namespace) -> int:
                     snap = read_snapshot(args.snapshot)
                 except SnapshotError as exc:
                     raise UsageError(str(exc)) from None
-                reports = [scan.scan_items(rules, snap.items, parameters=parameters, progress=sink)]
+                reports = scan.scan_snapshot(rules, snap.items, parameters=parameters, progress=sink)
             elif args.demo:
                 from lambda_compliance.demo import running_demo
 
