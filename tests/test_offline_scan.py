@@ -376,3 +376,71 @@ def test_network_history_snapshot_is_judged_from_recorded_items(run_cli) -> None
     assert ("LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED", "unrecorded") in skipped
     assert ("LAMBDA_URL_AUTH_REQUIRED", "private-url") in skipped
     assert not any(rule == "LAMBDA_URL_AUTH_REQUIRED" and rid == "webhook" for rule, rid in skipped)
+
+
+# ----------------------------------------------------- role rules offline, in both CI formats
+
+BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+VPC_ACCESS = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+
+
+@pytest.mark.parametrize(
+    ("managed", "expected"),
+    [
+        # Positives: AWS managed grants the rules now see offline.
+        (
+            ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            {"ADMIN": "NON_COMPLIANT", "WILDCARD": "NON_COMPLIANT", "ESCALATION": "NON_COMPLIANT"},
+        ),
+        (
+            [BASIC, "arn:aws:iam::aws:policy/IAMFullAccess"],
+            {"ADMIN": "NON_COMPLIANT", "WILDCARD": "NON_COMPLIANT", "ESCALATION": "NON_COMPLIANT"},
+        ),
+        (
+            [BASIC, "arn:aws:iam::aws:policy/AmazonS3FullAccess"],
+            {"ADMIN": "NON_COMPLIANT", "WILDCARD": "NON_COMPLIANT", "ESCALATION": "COMPLIANT"},
+        ),
+        # Hard negatives: the execution policies every function attaches.
+        ([BASIC], {"ADMIN": "COMPLIANT", "WILDCARD": "COMPLIANT", "ESCALATION": "COMPLIANT"}),
+        ([BASIC, VPC_ACCESS], {"ADMIN": "COMPLIANT", "WILDCARD": "COMPLIANT", "ESCALATION": "COMPLIANT"}),
+        (
+            [BASIC, "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"],
+            {"ADMIN": "COMPLIANT", "WILDCARD": "COMPLIANT", "ESCALATION": "COMPLIANT"},
+        ),
+    ],
+)
+def test_role_rules_decide_offline_in_both_ci_formats(managed: list[str], expected: dict[str, str]) -> None:
+    from lambda_compliance.catalog import load_rule
+    from lambda_compliance.ci import ConfigItem
+    from lambda_compliance.scan import OfflineClientFactory
+    from lambda_compliance.testing import both_formats, evaluate, lambda_ci
+    from lambda_compliance.testing_roles import in_format, role_ci
+
+    rules = {
+        "ADMIN": "LAMBDA_ROLE_NO_ADMIN_ACCESS",
+        "WILDCARD": "LAMBDA_ROLE_NO_WILDCARD_RESOURCES",
+        "ESCALATION": "LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION",
+    }
+    for _fmt, function in both_formats(lambda_ci()):
+        for role_fmt in ("snapshot", "api"):
+            role = ConfigItem.of(in_format(role_fmt, role_ci(managed=managed)))
+            aws = OfflineClientFactory([role], "123456789012", "us-east-1").reader
+            got = {key: evaluate(load_rule(name)(), function, aws=aws)[0].complianceType for key, name in rules.items()}
+            assert got == expected, (_fmt, role_fmt)
+
+
+def test_role_rules_offline_skip_what_the_shipped_data_lacks() -> None:
+    from lambda_compliance.catalog import load_rule
+    from lambda_compliance.ci import ConfigItem
+    from lambda_compliance.role_data import RoleOutOfReach
+    from lambda_compliance.scan import OfflineClientFactory
+    from lambda_compliance.testing import evaluate, lambda_ci
+    from lambda_compliance.testing_roles import role_ci
+
+    role = ConfigItem.of(role_ci(managed=[BASIC, "arn:aws:iam::aws:policy/BrandNewPolicy2027"]))
+    aws = OfflineClientFactory([role], "123456789012", "us-east-1").reader
+    with pytest.raises(RoleOutOfReach, match="BrandNewPolicy2027"):
+        evaluate(load_rule("LAMBDA_ROLE_NO_ADMIN_ACCESS")(), lambda_ci(), aws=aws)
+    # The rules judging names only still decide.
+    inline = evaluate(load_rule("LAMBDA_ROLE_NO_INLINE_POLICIES")(), lambda_ci(), aws=aws)
+    assert inline[0].complianceType == "COMPLIANT"

@@ -465,3 +465,9 @@ def test_build_tool_turns_the_npm_package_into_the_shipped_format(tmp_path: Path
     assert check.returncode == 0
     stale = subprocess.run([*tool, "--published", "2026-08-03", "--output", str(out), "--check"], check=False)
     assert stale.returncode == 1
+
+
+def test_role_is_admin_callback_answers_unknown_for_roles_out_of_reach() -> None:
+    check = role_is_admin(role_reader(_in_account(role_ci("admin", managed=[ADMIN_ARN]), OTHER)))
+    assert check(f"arn:aws:iam::{OTHER}:role/admin") is True
+    assert check("arn:aws:iam::999988887777:role/admin") is None  # never the name-alike of another account

@@ -153,7 +153,10 @@ def role_is_admin(aws: AwsReader) -> Any:
     """A ``role_is_admin(arn)`` callback for escalation analysis; unknown roles are not admin."""
 
     def check(arn: str) -> bool | None:
-        role = load_role(aws, arn)
+        try:
+            role = load_role(aws, arn)
+        except RoleOutOfReach:  # another account's role (PassRole cannot pass it anyway): unknown
+            return None
         return None if role is None else role.is_admin
 
     return check
