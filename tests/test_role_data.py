@@ -471,3 +471,28 @@ def test_role_is_admin_callback_answers_unknown_for_roles_out_of_reach() -> None
     check = role_is_admin(role_reader(_in_account(role_ci("admin", managed=[ADMIN_ARN]), OTHER)))
     assert check(f"arn:aws:iam::{OTHER}:role/admin") is True
     assert check("arn:aws:iam::999988887777:role/admin") is None  # never the name-alike of another account
+
+
+def test_deleted_items_listed_by_configs_query_are_not_the_role() -> None:
+    """Inside Lambda the inventory is Config's advanced query, which lists deleted resources too:
+    a role deleted and re-created under the same name is judged by its live item."""
+    from lambda_compliance.aws_reader import AwsReader
+    from lambda_compliance.testing import NoClients
+
+    gone = role_ci("r", managed=[policy_arn("p")]) | {"configurationItemStatus": "ResourceDeleted"}
+    gone_policy = policy_ci("p", STAR) | {"configurationItemStatus": "ResourceDeleted"}
+    items = [
+        ConfigItem.of(c)
+        for c in (gone, gone_policy, role_ci("r", managed=[policy_arn("p")]), policy_ci("p", LOGS_POLICY))
+    ]
+
+    class ConfigQuery:
+        def resources(self, resource_type: str) -> list[ConfigItem]:
+            return [ci for ci in items if ci.resource_type == resource_type]
+
+        def resource(self, resource_type: str, **_: Any) -> ConfigItem | None:
+            return None
+
+    aws = AwsReader(NoClients(), account_id="123456789012", region="us-east-1", inventory=ConfigQuery())
+    data = load_role(aws, role_arn("r"))
+    assert data is not None and data.problems == [] and not data.is_admin

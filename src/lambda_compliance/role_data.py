@@ -179,7 +179,7 @@ def _role_index(aws: AwsReader) -> dict[tuple[str | None, str], ConfigItem]:
         index: dict[tuple[str | None, str], ConfigItem] = {}
         for ci in aws.resources(ROLE_TYPE):
             name = ci.get("roleName", kind=str) or ci.resource_name
-            if name:
+            if name and not ci.is_deleted:  # Config's query lists deleted roles too: IAM decides those
                 index.setdefault((_ci_account(ci), name.lower()), ci)
         return index
 
@@ -307,7 +307,7 @@ def _policy_index(aws: AwsReader) -> dict[str, ConfigItem]:
         index: dict[str, ConfigItem] = {}
         for ci in aws.resources(POLICY_TYPE):
             arn = ci.arn or ci.get("arn", kind=str)
-            if arn:
+            if arn and not ci.is_deleted:
                 index.setdefault(arn.lower(), ci)
         return index
 
