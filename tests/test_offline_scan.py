@@ -444,3 +444,63 @@ def test_role_rules_offline_skip_what_the_shipped_data_lacks() -> None:
     # The rules judging names only still decide.
     inline = evaluate(load_rule("LAMBDA_ROLE_NO_INLINE_POLICIES")(), lambda_ci(), aws=aws)
     assert inline[0].complianceType == "COMPLIANT"
+
+
+# ------------------------------------------------------------------------ snapshot shapes
+
+
+def _shapes() -> dict[str, Any]:
+    import json
+
+    from lambda_compliance.testing import api_format, lambda_ci
+
+    fn = lambda_ci("fn")
+    row = {k: fn[k] for k in ("resourceId", "resourceType", "configuration", "accountId", "awsRegion")}
+    return {
+        "delivered snapshot": {"fileVersion": "1.0", "configurationItems": [fn]},
+        "get-resource-config-history": {"configurationItems": [api_format(fn)], "nextToken": "x"},
+        "batch-get-resource-config": {"baseConfigurationItems": [api_format(fn)], "unprocessedResourceKeys": []},
+        "batch-get-aggregate-resource-config": {
+            "BaseConfigurationItems": [api_format(fn)],
+            "UnprocessedResourceIdentifiers": [],
+        },
+        "get-aggregate-resource-config": {"ConfigurationItem": api_format(fn)},
+        "select-aggregate-resource-config": {"Results": [json.dumps(row)], "QueryInfo": {"SelectFields": []}},
+        "bare list of select rows": [json.dumps(row)],
+        "bare list": [fn],
+    }
+
+
+@pytest.mark.parametrize("shape", list(_shapes()))
+def test_every_config_dump_shape_reads_as_the_same_item(shape: str, tmp_path: Path) -> None:
+    import json
+
+    from lambda_compliance.snapshot import read_snapshot
+
+    path = tmp_path / "dump.json"
+    path.write_text(json.dumps(_shapes()[shape]))
+    snap = read_snapshot(path)
+    assert [(ci.resource_type, ci.resource_id, ci.account_id, ci.get("timeout")) for ci in snap.items] == [
+        ("AWS::Lambda::Function", "fn", "123456789012", 30)
+    ]
+    assert (snap.skipped, snap.superseded) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"Results": "x"}, "Results is not a list"),
+        ({"ConfigurationItem": "x"}, "has no configurationItems"),
+        ({"items": []}, "has no configurationItems"),
+        ("text", "is not a Config snapshot"),
+    ],
+)
+def test_what_is_not_a_config_dump_is_one_line_error(document: Any, message: str, tmp_path: Path) -> None:
+    import json
+
+    from lambda_compliance.snapshot import SnapshotError, read_snapshot
+
+    path = tmp_path / "dump.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SnapshotError, match=message):
+        read_snapshot(path)

@@ -44,7 +44,7 @@ class Snapshot:
 
 
 def _row(raw: Any) -> Any:
-    """A select-*-resource-config row is a JSON string; anything else is taken as it is."""
+    """A select-*-resource-config row is JSON text (also inside a bare list); anything else is kept."""
     if isinstance(raw, str):
         try:
             return json.loads(raw)
@@ -83,10 +83,10 @@ def newest_items(items: list[ConfigItem]) -> list[ConfigItem]:
     return list(newest.values())
 
 
-def items_of(document: Any, origin: str = "input") -> tuple[list[Any], bool]:
-    """(raw items, whether they are select rows) of a parsed snapshot or API dump."""
+def items_of(document: Any, origin: str = "input") -> list[Any]:
+    """The raw items of a parsed snapshot or API dump (select rows still as JSON text)."""
     if isinstance(document, list):
-        return document, False
+        return document
     if not isinstance(document, dict):
         raise SnapshotError(f"{origin} is not a Config snapshot")
     for key in LIST_KEYS:
@@ -94,9 +94,9 @@ def items_of(document: Any, origin: str = "input") -> tuple[list[Any], bool]:
             raw_items = document[key]
             if not isinstance(raw_items, list):
                 raise SnapshotError(f"{origin}: {key} is not a list")
-            return raw_items, key == "Results"
+            return raw_items
     if isinstance(document.get("ConfigurationItem"), dict):
-        return [document["ConfigurationItem"]], False
+        return [document["ConfigurationItem"]]
     raise SnapshotError(
         f"{origin} has no configurationItems, baseConfigurationItems, BaseConfigurationItems, Results "
         "or ConfigurationItem"
@@ -115,9 +115,7 @@ def read_snapshot(path: str | Path) -> Snapshot:
         document = json.loads(data)
     except ValueError as exc:
         raise SnapshotError(f"{path} is not JSON ({exc.msg} at line {exc.lineno})") from None
-    raw_items, rows = items_of(document, str(path))
-    if rows:
-        raw_items = [_row(raw) for raw in raw_items]
+    raw_items = [_row(raw) for raw in items_of(document, str(path))]
     items = [ConfigItem.of(raw) for raw in raw_items if isinstance(raw, dict)]
     items = [ci for ci in items if ci.resource_type and ci.resource_id]
     kept = newest_items(items)
