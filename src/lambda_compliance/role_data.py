@@ -105,11 +105,6 @@ def role_name(role_arn: str) -> str | None:
     return match.group("name") if match else None
 
 
-def role_account(role_arn: str) -> str | None:
-    match = _ROLE_ARN.match(role_arn.strip())
-    return match.group("account") if match else None
-
-
 def function_role_arn(ci: ConfigItem) -> str:
     """The execution role ARN of a function CI; a CI without one is malformed."""
     arn = ci.require("role", kind=str)
