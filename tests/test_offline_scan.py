@@ -195,7 +195,8 @@ V4 = {"ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}], "ipRanges": ["0.0.0.0/0"]}
 )
 @pytest.mark.parametrize("fmt", ["snapshot", "api"])
 def test_security_groups_are_judged_from_their_recorded_items_without_ec2(egress, open_to, fmt) -> None:
-    from lambda_compliance.network import open_egress, security_groups
+    from lambda_compliance.domain.functions.network import open_egress, security_groups
+
     from lambda_compliance.testing import reader
 
     aws = reader([_sg_ci("sg-1", *egress, fmt=fmt)])  # NoClients: any EC2 call fails the test
@@ -205,8 +206,8 @@ def test_security_groups_are_judged_from_their_recorded_items_without_ec2(egress
 
 def test_recorded_deleted_group_is_gone_and_unrecorded_groups_still_go_to_ec2_stubbed() -> None:
     """botocore Stubber with DescribeSecurityGroups' real shape: asked once, for the unrecorded id only."""
-    from lambda_compliance.network import security_groups
-    from lambda_compliance.testing_functions import StubbedServices
+    from lambda_compliance.domain.functions.network import security_groups
+    from lambda_compliance.testing.functions import StubbedServices
 
     stub = StubbedServices()
     described = {"GroupId": "sg-2", "IpPermissionsEgress": []}
@@ -219,10 +220,10 @@ def test_recorded_deleted_group_is_gone_and_unrecorded_groups_still_go_to_ec2_st
 
 def test_inside_lambda_ec2_is_asked_even_when_config_recorded_the_group_stubbed() -> None:
     """Config's record lags EC2: the deployed rule (Config's inventory, not a scan's) keeps asking EC2."""
-    from lambda_compliance.aws_reader import AwsReader
-    from lambda_compliance.ci import ConfigItem
-    from lambda_compliance.network import security_groups
-    from lambda_compliance.testing_functions import StubbedServices
+    from lambda_compliance.domain.functions.network import security_groups
+    from lambda_compliance.runtime.aws_reader import AwsReader
+    from lambda_compliance.runtime.ci import ConfigItem
+    from lambda_compliance.testing.functions import StubbedServices
 
     class ConfigOnly:
         def resources(self, resource_type: str) -> list[ConfigItem]:
@@ -244,7 +245,8 @@ def test_inside_lambda_ec2_is_asked_even_when_config_recorded_the_group_stubbed(
     [("configuration", ["us-east-1a"]), ("item", ["us-east-1a"]), ("nowhere", [])],
 )
 def test_subnet_zones_from_recorded_items(zone_in: str, zones: list[str]) -> None:
-    from lambda_compliance.network import availability_zones, subnets
+    from lambda_compliance.domain.functions.network import availability_zones, subnets
+
     from lambda_compliance.testing import reader
 
     ci: dict[str, Any] = {
@@ -281,9 +283,10 @@ def _url_statement(auth: str | None, *, effect: str = "Allow", action: str = "la
     ],
 )
 def test_function_url_auth_none_is_inferred_from_the_policy_when_the_url_cannot_be_read(statements, inferred) -> None:
-    from lambda_compliance.ci import ConfigItem
-    from lambda_compliance.resource_policy import function_url_auth
-    from lambda_compliance.scan import OfflineClientFactory, OfflineDataError
+    from lambda_compliance.domain.iam.resource_policy import function_url_auth
+    from lambda_compliance.runtime.ci import ConfigItem
+    from lambda_compliance.scanner.scan import OfflineClientFactory, OfflineDataError
+
     from lambda_compliance.testing import lambda_ci, resource_policy
 
     supplementary = {"Policy": resource_policy(*statements)} if statements else {}
@@ -298,8 +301,9 @@ def test_function_url_auth_none_is_inferred_from_the_policy_when_the_url_cannot_
 
 
 def test_function_url_read_live_wins_over_inference() -> None:
-    from lambda_compliance.ci import ConfigItem
-    from lambda_compliance.resource_policy import function_url_auth
+    from lambda_compliance.domain.iam.resource_policy import function_url_auth
+    from lambda_compliance.runtime.ci import ConfigItem
+
     from lambda_compliance.testing import lambda_ci, reader, resource_policy
 
     ci = ConfigItem.of(lambda_ci("fn", supplementary={"Policy": resource_policy(_url_statement("NONE"))}))
@@ -310,7 +314,8 @@ def test_function_url_read_live_wins_over_inference() -> None:
 
 
 def _history_item(capture: Any, state: Any, timeout: int, **extra: Any) -> Any:
-    from lambda_compliance.ci import ConfigItem
+    from lambda_compliance.runtime.ci import ConfigItem
+
     from lambda_compliance.testing import lambda_ci
 
     raw = lambda_ci("fn", timeout=timeout) | {"configurationItemCaptureTime": capture, "configurationStateId": state}
@@ -330,14 +335,14 @@ def _history_item(capture: Any, state: Any, timeout: int, **extra: Any) -> Any:
     ],
 )
 def test_history_dump_keeps_the_newest_item_of_each_resource(items, kept_timeouts) -> None:
-    from lambda_compliance.snapshot import newest_items
+    from lambda_compliance.scanner.snapshot import newest_items
 
     kept = newest_items([_history_item(*item) for item in items])
     assert [ci.get("timeout") for ci in kept] == kept_timeouts
 
 
 def test_history_dedup_keeps_resources_of_other_accounts_and_regions_apart() -> None:
-    from lambda_compliance.snapshot import newest_items
+    from lambda_compliance.scanner.snapshot import newest_items
 
     same = [_history_item("2026-11-01T00:00:00Z", "1", 30)]
     same.append(_history_item("2026-11-01T00:00:00Z", "1", 40, accountId="999988887777"))
@@ -411,11 +416,12 @@ VPC_ACCESS = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRo
     ],
 )
 def test_role_rules_decide_offline_in_both_ci_formats(managed: list[str], expected: dict[str, str]) -> None:
+    from lambda_compliance.runtime.ci import ConfigItem
+    from lambda_compliance.scanner.scan import OfflineClientFactory
+    from lambda_compliance.testing.roles import in_format, role_ci
+
     from lambda_compliance.catalog import load_rule
-    from lambda_compliance.ci import ConfigItem
-    from lambda_compliance.scan import OfflineClientFactory
     from lambda_compliance.testing import both_formats, evaluate, lambda_ci
-    from lambda_compliance.testing_roles import in_format, role_ci
 
     rules = {
         "ADMIN": "LAMBDA_ROLE_NO_ADMIN_ACCESS",
@@ -431,12 +437,13 @@ def test_role_rules_decide_offline_in_both_ci_formats(managed: list[str], expect
 
 
 def test_role_rules_offline_skip_what_the_shipped_data_lacks() -> None:
+    from lambda_compliance.domain.iam.role_data import RoleOutOfReach
+    from lambda_compliance.runtime.ci import ConfigItem
+    from lambda_compliance.scanner.scan import OfflineClientFactory
+    from lambda_compliance.testing.roles import role_ci
+
     from lambda_compliance.catalog import load_rule
-    from lambda_compliance.ci import ConfigItem
-    from lambda_compliance.role_data import RoleOutOfReach
-    from lambda_compliance.scan import OfflineClientFactory
     from lambda_compliance.testing import evaluate, lambda_ci
-    from lambda_compliance.testing_roles import role_ci
 
     role = ConfigItem.of(role_ci(managed=[BASIC, "arn:aws:iam::aws:policy/BrandNewPolicy2027"]))
     aws = OfflineClientFactory([role], "123456789012", "us-east-1").reader
@@ -476,7 +483,7 @@ def _shapes() -> dict[str, Any]:
 def test_every_config_dump_shape_reads_as_the_same_item(shape: str, tmp_path: Path) -> None:
     import json
 
-    from lambda_compliance.snapshot import read_snapshot
+    from lambda_compliance.scanner.snapshot import read_snapshot
 
     path = tmp_path / "dump.json"
     path.write_text(json.dumps(_shapes()[shape]))
@@ -499,7 +506,7 @@ def test_every_config_dump_shape_reads_as_the_same_item(shape: str, tmp_path: Pa
 def test_what_is_not_a_config_dump_is_one_line_error(document: Any, message: str, tmp_path: Path) -> None:
     import json
 
-    from lambda_compliance.snapshot import SnapshotError, read_snapshot
+    from lambda_compliance.scanner.snapshot import SnapshotError, read_snapshot
 
     path = tmp_path / "dump.json"
     path.write_text(json.dumps(document))

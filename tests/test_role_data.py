@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from lambda_compliance import aws_managed_policies
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.policy import parse_policy
-from lambda_compliance.role_data import RoleOutOfReach, execution_role, load_role, role_is_admin, role_name
-from lambda_compliance.testing import lambda_ci, reader
-from lambda_compliance.testing_roles import (
+from lambda_compliance.domain.iam.policy import parse_policy
+from lambda_compliance.domain.iam.role_data import RoleOutOfReach, execution_role, load_role, role_is_admin, role_name
+from lambda_compliance.domain.iam.trust_policy import trusts_lambda, untrusted_principals
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.testing.roles import (
     ADMIN_ARN,
     BASIC_ARN,
     LAMBDA_TRUST,
@@ -29,7 +27,9 @@ from lambda_compliance.testing_roles import (
     role_ci,
     role_reader,
 )
-from lambda_compliance.trust_policy import trusts_lambda, untrusted_principals
+
+from lambda_compliance import aws_managed_policies
+from lambda_compliance.testing import lambda_ci, reader
 
 ROOT = Path(__file__).resolve().parents[1]
 STAR = document({"Effect": "Allow", "Action": "*", "Resource": "*"})
@@ -337,7 +337,7 @@ def _offline_reader(*cis: dict[str, Any]) -> Any:
 def test_aws_managed_policies_are_judged_offline_from_the_shipped_documents(
     managed: list[str], admin: bool, wildcard_writes: bool
 ) -> None:
-    from lambda_compliance.iam_analysis import wildcard_resource_writes
+    from lambda_compliance.domain.iam.analysis import wildcard_resource_writes
 
     aws = _offline_reader(role_ci("app-role", managed=managed))
     data = load_role(aws, role_arn("app-role"))
@@ -365,7 +365,7 @@ def test_aws_managed_policy_missing_from_the_shipped_data_is_out_of_reach_not_a_
 
 
 def test_live_readers_read_aws_managed_policies_through_iam_not_the_shipped_copy() -> None:
-    from lambda_compliance.testing_roles import seed_aws_managed
+    from lambda_compliance.testing.roles import seed_aws_managed
 
     aws = role_reader(role_ci("app-role", managed=[BASIC_ARN]))
     assert aws.aws_managed_policy is None
@@ -476,7 +476,8 @@ def test_role_is_admin_callback_answers_unknown_for_roles_out_of_reach() -> None
 def test_deleted_items_listed_by_configs_query_are_not_the_role() -> None:
     """Inside Lambda the inventory is Config's advanced query, which lists deleted resources too:
     a role deleted and re-created under the same name is judged by its live item."""
-    from lambda_compliance.aws_reader import AwsReader
+    from lambda_compliance.runtime.aws_reader import AwsReader
+
     from lambda_compliance.testing import NoClients
 
     gone = role_ci("r", managed=[policy_arn("p")]) | {"configurationItemStatus": "ResourceDeleted"}

@@ -14,8 +14,8 @@ Scenarios:
 - Given a snapshot scan (no Lambda API) and such a statement, then NON_COMPLIANT; without one, skipped.
 """
 
-from lambda_compliance.resource_policy import function_url_auth, refs
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.iam.resource_policy import function_url_auth, refs
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

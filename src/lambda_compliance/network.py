@@ -27,8 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_compliance.aws_reader import AwsReader, LocalInventory
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 SUBNET_TYPE = "AWS::EC2::Subnet"
 GROUP_TYPE = "AWS::EC2::SecurityGroup"

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_compliance import lambda_api
-from lambda_compliance.annotations import listing
-from lambda_compliance.aws_reader import AwsReader
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.policy import PolicyError, Statement, parse_policy, url_auth_none_statements
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.domain.iam.policy import PolicyError, Statement, parse_policy, url_auth_none_statements
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 
 def policy_statements(ci: ConfigItem) -> tuple[Statement, ...]:

@@ -11,12 +11,13 @@ from typing import Any
 
 import boto3
 
-from lambda_compliance import aws_managed_policies, collectors, engine
-from lambda_compliance.aws_reader import AwsReader, LocalInventory
-from lambda_compliance.ci import ConfigItem
-from lambda_compliance.clients import RequestCounter, ScanClientFactory
-from lambda_compliance.collectors import CollectContext, ProgressSink
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance import aws_managed_policies
+from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
+from lambda_compliance.runtime.ci import ConfigItem
+from lambda_compliance.runtime.rulebase import ComplianceRule
+from lambda_compliance.scanner import collectors, engine
+from lambda_compliance.scanner.clients import RequestCounter, ScanClientFactory
+from lambda_compliance.scanner.collectors import CollectContext, ProgressSink
 
 
 @dataclass

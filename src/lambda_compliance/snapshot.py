@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from lambda_compliance.ci import ConfigItem
+from lambda_compliance.runtime.ci import ConfigItem
 
 # Top-level keys that hold a list of items, in the order they are looked for.
 LIST_KEYS = ("configurationItems", "baseConfigurationItems", "BaseConfigurationItems", "Results")
