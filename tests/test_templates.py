@@ -32,6 +32,8 @@ def test_cloudformation_findings_are_the_rules_verdicts_on_the_template() -> Non
     assert got[("LAMBDA_RUNTIME_SUPPORTED", "orders-api")] == "NON_COMPLIANT"
     assert got[("LAMBDA_ROLE_NO_INLINE_POLICIES", "orders-api")] == "NON_COMPLIANT"
     assert got[("LAMBDA_ROLE_TRUST_POLICY_RESTRICTED", "orders-api")] == "COMPLIANT"
+    # AdministratorAccess attached by ARN: judged from the shipped AWS managed policy documents
+    assert got[("LAMBDA_ROLE_NO_ADMIN_ACCESS", "orders-api")] == "NON_COMPLIANT"
     # no egress rules in the template: EC2's default allow-all egress rule applies
     assert got[("LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED", "vpc-worker")] == "NON_COMPLIANT"
     assert got[("LAMBDA_TIMEOUT_LIMIT", "vpc-worker")] == "COMPLIANT"  # Lambda's default, 3 s

@@ -2,7 +2,9 @@
 
 Exit status: 0 when every evaluated resource complies, 1 when any is
 NON_COMPLIANT or a rule failed, 2 on usage, input or credential errors (one
-line on stderr, no traceback).
+line on stderr, no traceback), 3 with ``scan --require-complete`` when any
+evaluation was skipped (a snapshot scan that could not read what a rule needs):
+the scan is partial, whatever else it found.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from lambda_compliance import __version__
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 DEFAULT_CONFIG = "lambda-compliance.yaml"
 
 
@@ -86,6 +88,11 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--reports", metavar="DIR", help="also write the html, sarif, csv and json reports into DIR")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument(
+        "--require-complete",
+        action="store_true",
+        help="exit 3 when any evaluation was skipped (e.g. a snapshot lacks what a rule needs)",
+    )
 
 
 def _select_rules(args: argparse.Namespace) -> list[Any]:
@@ -219,7 +226,7 @@ def run_scan(args: argparse.Namespace) -> int:
                     snap = read_snapshot(args.snapshot)
                 except SnapshotError as exc:
                     raise UsageError(str(exc)) from None
-                reports = [scan.scan_items(rules, snap.items, parameters=parameters, progress=sink)]
+                reports = scan.scan_snapshot(rules, snap.items, parameters=parameters, progress=sink)
             elif args.demo:
                 from lambda_compliance.demo import running_demo
 
@@ -263,6 +270,10 @@ def run_scan(args: argparse.Namespace) -> int:
     if args.template:
         _locate(document, template_scan.locations)
     document["failedTargets"] = failed_targets
+    if args.snapshot:  # which AWS managed policy versions the offline verdicts rest on
+        from lambda_compliance.scanner import aws_managed_policies
+
+        document["scan"]["awsManagedPolicies"] = aws_managed_policies.dataset_info()
     if remediated is not None:
         remediation_demo.attach(document, remediated)
     document["exemptions"] = _exemption_report(settings, document)
@@ -277,6 +288,11 @@ def run_scan(args: argparse.Namespace) -> int:
     _emit(document, args)
     failed = any(e.get("kind", "error") == "error" for e in document["errors"]) or bool(failed_targets)
     findings = document["summary"]["NON_COMPLIANT"] > 0 or failed
+    skipped = document["summary"]["SKIPPED"]
+    if skipped and getattr(args, "require_complete", False):
+        # Partial beats findings: a gate asking for a complete evaluation must not read 1 as "ran fully".
+        print(f"error: {skipped} evaluations skipped: the scan is incomplete (--require-complete)", file=sys.stderr)
+        return EXIT_INCOMPLETE
     return EXIT_FINDINGS if findings else EXIT_OK
 
 

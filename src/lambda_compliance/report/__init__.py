@@ -21,8 +21,28 @@ from lambda_compliance.scanner.scan import ScanReport
 Renderer = Callable[..., str | None]
 
 
-def summarise(results: Iterable[dict[str, Any]]) -> dict[str, Any]:
+def skipped_summary(errors: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Evaluations a scan could not make (a snapshot has no service APIs), per rule and reason.
+
+    A skipped evaluation is neither a pass nor a failure: every format shows how many there were
+    so a clean-looking report of a partial scan is never mistaken for a complete one.
+    """
+    per_rule: dict[str, Counter[str]] = {}
+    for error in errors:
+        if error.get("kind") == "skipped":
+            per_rule.setdefault(error["rule"], Counter())[error.get("message", "")] += 1
+    return {
+        "total": sum(sum(c.values()) for c in per_rule.values()),
+        "rules": {
+            rule: {"count": sum(reasons.values()), "reasons": dict(sorted(reasons.items()))}
+            for rule, reasons in sorted(per_rule.items())
+        },
+    }
+
+
+def summarise(results: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
     results = list(results)
+    skipped = skipped_summary(errors)
     by_compliance = Counter(r["compliance"] for r in results)
     per_rule: dict[str, Counter[str]] = {}
     for r in results:
@@ -32,6 +52,8 @@ def summarise(results: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "COMPLIANT": by_compliance.get("COMPLIANT", 0),
         "NON_COMPLIANT": by_compliance.get("NON_COMPLIANT", 0),
         "NOT_APPLICABLE": by_compliance.get("NOT_APPLICABLE", 0),
+        "SKIPPED": skipped["total"],
+        "skipped": skipped,
         "rules": {
             rule: {k: counts.get(k, 0) for k in ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")}
             for rule, counts in sorted(per_rule.items())
@@ -45,10 +67,11 @@ def build_document(reports: list[ScanReport], rules: Iterable[Any]) -> dict[str,
     for report in reports:
         outcome.extend(report.outcome)
     evaluations = [r.as_dict() for r in outcome.results]
+    errors = [e.as_dict() for e in outcome.errors]
     return {
         "evaluations": evaluations,
-        "errors": [e.as_dict() for e in outcome.errors],
-        "summary": summarise(evaluations),
+        "errors": errors,
+        "summary": summarise(evaluations, errors),
         "scan": {
             "targets": [
                 {

@@ -2,7 +2,9 @@
 
 Columns: account, region, rule, severity, resource type and id, compliance,
 annotation, one column per framework in the report holding the clause ids the
-rule evidences there, and the remediation document. Cells that a spreadsheet
+rule evidences there, and the remediation document. An evaluation the scan could not make (a
+snapshot has no service APIs) is a row too, with compliance ``SKIPPED`` and the reason as its
+annotation, so a partial scan never reads as a clean one. Cells that a spreadsheet
 would run as a formula (leading ``=``, ``+``, ``-``, ``@``) are prefixed with a
 quote: resource names come from the scanned account, not from us.
 """
@@ -56,6 +58,23 @@ def render(document: dict[str, Any], console: Any = None) -> str:
             e.get("annotation", ""),
             *(" ".join(meta.get("clauses", {}).get(k, ())) for k in keys),
             fix.get("document", "") if e["compliance"] == "NON_COMPLIANT" else "",
+        ]
+        writer.writerow([_cell(v) for v in row])
+    for err in document.get("errors", []):
+        if err.get("kind") != "skipped":
+            continue
+        meta = rules.get(err["rule"], {})
+        row = [
+            err.get("accountId", ""),
+            err.get("region", ""),
+            err["rule"],
+            meta.get("severity", ""),
+            "",
+            err.get("resourceId", ""),
+            "SKIPPED",
+            err.get("message", ""),
+            *(" ".join(meta.get("clauses", {}).get(k, ())) for k in keys),
+            "",
         ]
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_compliance import __version__
-from lambda_compliance.report import compliance
+from lambda_compliance.report import compliance, skipped_summary
 
 FORMAT = "sarif"
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -137,6 +137,8 @@ def build(document: dict[str, Any]) -> dict[str, Any]:
             "accounts": document["scan"].get("accounts", []),
             "regions": document["scan"].get("regions", []),
             "frameworkScores": {fw["key"]: fw["score"] for fw in document["frameworks"]},
+            # Evaluations the scan could not make, per rule with the reasons (each is also a note above).
+            "skipped": skipped_summary(document.get("errors", [])),
         },
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

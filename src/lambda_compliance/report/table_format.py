@@ -67,6 +67,8 @@ def render(document: dict[str, Any], console: Console | None = None) -> None:
     line.append(f"\n{summary['NON_COMPLIANT']} non-compliant", style=_STYLE["NON_COMPLIANT"])
     line.append(f", {summary['COMPLIANT']} compliant", style=_STYLE["COMPLIANT"])
     line.append(f", {summary['NOT_APPLICABLE']} not applicable", style=_STYLE["NOT_APPLICABLE"])
+    if summary.get("SKIPPED"):  # evaluations this scan could not make: the report is partial
+        line.append(f", {summary['SKIPPED']} skipped", style="bold yellow")
     line.append(f" — {len(document['scan']['rules'])} rules, ")
     line.append(f"{sum(t['resources'] for t in targets)} resources, {requests} AWS requests, {seconds:.1f}s")
     console.print(line)

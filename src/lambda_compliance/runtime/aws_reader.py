@@ -127,6 +127,9 @@ class AwsReader:
         self.account_id = account_id
         self.region = region
         self.inventory: Inventory = inventory if inventory is not None else ConfigServiceInventory(self)
+        # Where AWS managed policy documents come from when this reader has no IAM (a snapshot scan):
+        # arn -> document or None. Unset, they are read live through IAM (Lambda mode, live scans).
+        self.aws_managed_policy: Callable[[str], Any] | None = None
         self._clients: dict[tuple[str, str | None], Any] = {}
         self._cache: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}

@@ -14,7 +14,7 @@ import boto3
 from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem
 from lambda_compliance.runtime.rulebase import ComplianceRule
-from lambda_compliance.scanner import collectors, engine
+from lambda_compliance.scanner import aws_managed_policies, collectors, engine
 from lambda_compliance.scanner.clients import RequestCounter, ScanClientFactory
 from lambda_compliance.scanner.collectors import CollectContext, ProgressSink
 
@@ -92,10 +92,15 @@ def scan_account(
 
 
 class OfflineClientFactory:
-    """A snapshot scan has no AWS access: a rule that needs a service API reports so."""
+    """A snapshot scan has no AWS access: a rule that needs a service API reports so.
+
+    AWS managed policies, which Config never records, come from the documents shipped with the
+    package (aws_managed_policies.py) instead of IAM.
+    """
 
     def __init__(self, items: list[ConfigItem], account_id: str, region: str) -> None:
         self.reader = AwsReader(self, account_id=account_id, region=region, inventory=LocalInventory(items))
+        self.reader.aws_managed_policy = aws_managed_policies.document
 
     def build_client(self, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
         raise OfflineDataError(f"needs the {service} API, which a snapshot scan does not call")
@@ -107,20 +112,98 @@ class OfflineDataError(RuntimeError):
     skip = True
 
 
-def scan_items(
+GLOBAL_REGIONS = frozenset({"", "global"})
+
+
+@dataclass
+class SnapshotTarget:
+    """One (account, region) of a snapshot: the items it evaluates and the items its rules may read."""
+
+    account_id: str
+    region: str
+    evaluated: list[ConfigItem] = field(default_factory=list)
+    readable: list[ConfigItem] = field(default_factory=list)
+
+
+def _account_wide(ci: ConfigItem) -> bool:
+    # IAM is global: Config records it once (region "global", or the one region that records it),
+    # and every region's functions of that account use its roles.
+    return (ci.region or "") in GLOBAL_REGIONS or ci.resource_type.startswith("AWS::IAM::")
+
+
+def snapshot_targets(items: list[ConfigItem]) -> list[SnapshotTarget]:
+    """Split a snapshot (an aggregator's, say) into its accounts and regions.
+
+    Each account's account-wide items (IAM) can be read by every region of that account and are
+    evaluated once, in the account's first region. Sorted by account, then region.
+    """
+    targets: dict[tuple[str, str], SnapshotTarget] = {}
+    account_wide: dict[str, list[ConfigItem]] = {}
+    for ci in items:
+        account = ci.account_id or ""
+        if _account_wide(ci):
+            account_wide.setdefault(account, []).append(ci)
+        else:
+            key = (account, ci.region or "")
+            target = targets.setdefault(key, SnapshotTarget(*key))
+            target.evaluated.append(ci)
+            target.readable.append(ci)
+    for account, shared in account_wide.items():
+        regional = sorted((t for t in targets.values() if t.account_id == account), key=lambda t: t.region)
+        if not regional:
+            region = next((ci.region for ci in shared if (ci.region or "") not in GLOBAL_REGIONS), "") or ""
+            regional = [targets.setdefault((account, region), SnapshotTarget(account, region))]
+        regional[0].evaluated.extend(shared)
+        for target in regional:
+            target.readable.extend(shared)
+    return [targets[key] for key in sorted(targets)]
+
+
+def scan_snapshot(
     rules: list[type[ComplianceRule]],
     items: list[ConfigItem],
     *,
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
     progress: ProgressSink | None = None,
     source: str = "snapshot",
+) -> list[ScanReport]:
+    """One report per (account, region) of the snapshot; a role is read only in its own account."""
+    targets = snapshot_targets(items) or [SnapshotTarget("", "")]
+    return [
+        scan_items(
+            rules,
+            target.evaluated,
+            readable=target.readable,
+            account_id=target.account_id,
+            region=target.region,
+            parameters=parameters,
+            progress=progress,
+            source=source,
+        )
+        for target in targets
+    ]
+
+
+def scan_items(
+    rules: list[type[ComplianceRule]],
+    items: list[ConfigItem],
+    *,
+    readable: list[ConfigItem] | None = None,
+    account_id: str | None = None,
+    region: str | None = None,
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: ProgressSink | None = None,
+    source: str = "snapshot",
 ) -> ScanReport:
+    """Evaluate ``items`` offline; rules may also read ``readable`` (default: ``items``)."""
     engine.validate_parameters(rules, parameters or {})
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    account_id = next((ci.account_id for ci in items if ci.account_id), "") or ""
-    region = next((ci.region for ci in items if ci.region and ci.region != "global"), "") or ""
-    factory = OfflineClientFactory(items, account_id, region)
+    if account_id is None:
+        account_id = next((ci.account_id for ci in items if ci.account_id), "") or ""
+    if region is None:
+        region = next((ci.region for ci in items if ci.region and ci.region != "global"), "") or ""
+    factory = OfflineClientFactory(readable if readable is not None else items, account_id, region)
     outcome = _evaluate(rules, items, factory, parameters, account_id, region, progress or ProgressSink(), 4)
     return ScanReport(
         outcome=outcome,

@@ -43,7 +43,7 @@ def _only(document: dict[str, Any], rules: set[str]) -> dict[str, Any]:
     document["evaluations"] = [e for e in document["evaluations"] if e["rule"] in rules]
     document["errors"] = [e for e in document["errors"] if e["rule"] in rules]
     document["scan"]["rules"] = [r for r in document["scan"]["rules"] if r in rules]
-    document["summary"] = summarise(document["evaluations"])
+    document["summary"] = summarise(document["evaluations"], document["errors"])
     return document
 
 

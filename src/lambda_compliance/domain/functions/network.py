@@ -1,11 +1,14 @@
 """A Lambda function's network placement: VPC attachment, Availability Zones, security-group egress.
 
 The function CI records ``vpcConfig.subnetIds`` and ``securityGroupIds``; the
-subnets' Availability Zones and the groups' egress rules come from EC2: one
-DescribeSubnets / DescribeSecurityGroups call per function with all its ids,
-memoised by the reader so functions sharing subnets or groups share the call.
-EC2 fails a whole batch when one id no longer exists; only then are the ids
-asked one by one, to tell the survivors from the deleted.
+subnets' Availability Zones and the groups' egress rules come from their own
+recorded CIs (``AWS::EC2::Subnet``, ``AWS::EC2::SecurityGroup``) when the scan's
+inventory holds them (a Config snapshot: a group recorded as deleted is gone),
+otherwise from EC2: one DescribeSubnets / DescribeSecurityGroups call per
+function with the ids not recorded, memoised by the reader so functions sharing
+subnets or groups share the call. EC2 fails a whole batch when one id no longer
+exists; only then are the ids asked one by one, to tell the survivors from the
+deleted. Inside Lambda, EC2 is always asked: it is newer than Config's record.
 
 Egress judgement (``open_egress``): a rule reaches *the internet* when its
 destination is ``0.0.0.0/0`` or ``::/0``, or a public range wider than a /24
@@ -24,9 +27,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
+SUBNET_TYPE = "AWS::EC2::Subnet"
+GROUP_TYPE = "AWS::EC2::SecurityGroup"
 SUBNET_NOT_FOUND = ("InvalidSubnetID.NotFound",)
 GROUP_NOT_FOUND = ("InvalidGroup.NotFound",)
 MAX_PORT = 65535
@@ -85,14 +90,81 @@ def _by_id(
     return {item[id_field]: item for item in items if isinstance(item, dict) and item.get(id_field)}
 
 
+def _number(value: Any) -> Any:
+    """Config's API format spells ports as floats (443.0); EC2 as ints."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _permission(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """One ``ipPermissionsEgress`` entry of a SecurityGroup CI in DescribeSecurityGroups' spelling.
+
+    Config records IPv4 destinations twice, as ``ipv4Ranges`` (objects) and ``ipRanges`` (strings);
+    both are read, so a CI holding only one of them is judged the same.
+    """
+    cidrs = [r.get("cidrIp") for r in raw.get("ipv4Ranges") or [] if isinstance(r, dict)]
+    cidrs += [r for r in raw.get("ipRanges") or [] if isinstance(r, str)]
+    cidrs += [r.get("cidrIp") for r in raw.get("ipRanges") or [] if isinstance(r, dict)]
+    return {
+        "IpProtocol": _number(raw.get("ipProtocol", "-1")),
+        "FromPort": _number(raw.get("fromPort")),
+        "ToPort": _number(raw.get("toPort")),
+        "IpRanges": [{"CidrIp": c} for c in dict.fromkeys(cidrs) if c is not None],
+        "Ipv6Ranges": [{"CidrIpv6": r.get("cidrIpv6")} for r in raw.get("ipv6Ranges") or [] if isinstance(r, dict)],
+        "PrefixListIds": list(raw.get("prefixListIds") or []),
+        "UserIdGroupPairs": list(raw.get("userIdGroupPairs") or []),
+    }
+
+
+def _group_from_ci(ci: ConfigItem) -> dict[str, Any]:
+    egress = ci.get("ipPermissionsEgress", kind=list) or []
+    return {
+        "GroupId": ci.get("groupId", kind=str) or ci.resource_id,
+        "VpcId": ci.get("vpcId", kind=str),
+        "IpPermissionsEgress": [_permission(p) for p in egress if isinstance(p, dict)],
+    }
+
+
+def _subnet_from_ci(ci: ConfigItem) -> dict[str, Any]:
+    zone = ci.get("availabilityZone", kind=str) or ci.raw.get("availabilityZone")
+    return {"SubnetId": ci.get("subnetId", kind=str) or ci.resource_id, "VpcId": ci.get("vpcId", kind=str)} | (
+        {"AvailabilityZone": zone} if isinstance(zone, str) and zone != "Not Applicable" else {}
+    )
+
+
+def _recorded(
+    aws: AwsReader, resource_type: str, ids: Iterable[str], shape: Any
+) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """(recorded resources by id in the API's shape, ids recorded as deleted): scans only."""
+    found: dict[str, dict[str, Any]] = {}
+    gone: set[str] = set()
+    if not isinstance(aws.inventory, LocalInventory):
+        return found, gone
+    for resource_id in sorted(set(ids)):
+        ci = aws.resource(resource_type, resource_id=resource_id)
+        if ci is None:
+            continue
+        if ci.is_deleted:
+            gone.add(resource_id)
+        else:
+            found[resource_id] = shape(ci)
+    return found, gone
+
+
 def subnets(aws: AwsReader, subnet_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """DescribeSubnets entries by id; ids that no longer exist are absent."""
-    return _by_id(aws, "describe_subnets", "Subnets", "SubnetIds", "SubnetId", SUBNET_NOT_FOUND, subnet_ids)
+    """DescribeSubnets entries by id (recorded subnet CIs first); ids that no longer exist are absent."""
+    ids = set(subnet_ids)
+    found, gone = _recorded(aws, SUBNET_TYPE, ids, _subnet_from_ci)
+    rest = ids - set(found) - gone
+    return found | _by_id(aws, "describe_subnets", "Subnets", "SubnetIds", "SubnetId", SUBNET_NOT_FOUND, rest)
 
 
 def security_groups(aws: AwsReader, group_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """DescribeSecurityGroups entries by id; ids that no longer exist are absent."""
-    return _by_id(aws, "describe_security_groups", "SecurityGroups", "GroupIds", "GroupId", GROUP_NOT_FOUND, group_ids)
+    """DescribeSecurityGroups entries by id (recorded group CIs first); ids that no longer exist are absent."""
+    ids = set(group_ids)
+    found, gone = _recorded(aws, GROUP_TYPE, ids, _group_from_ci)
+    rest = ids - set(found) - gone
+    described = _by_id(aws, "describe_security_groups", "SecurityGroups", "GroupIds", "GroupId", GROUP_NOT_FOUND, rest)
+    return found | described
 
 
 def availability_zones(found: Mapping[str, Mapping[str, Any]]) -> list[str]:

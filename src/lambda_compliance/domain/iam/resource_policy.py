@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from lambda_compliance.domain.iam.policy import PolicyError, Statement, parse_policy
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.domain.iam.policy import PolicyError, Statement, parse_policy, url_auth_none_statements
 from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 
@@ -28,3 +32,34 @@ def refs(statements: Sequence[Statement], budget: int = 100) -> str:
 def principals(statements: Sequence[Statement]) -> str:
     services = sorted({svc for s in statements if s.principal for svc in s.principal.service})
     return ", ".join(services)
+
+
+@dataclass(frozen=True)
+class FunctionUrlAuth:
+    """What is known about a function's URL authentication."""
+
+    config: dict[str, Any] | None  # GetFunctionUrlConfig; None: no URL, or not readable here
+    open_statements: list[Statement]  # policy statements allowing unauthenticated URL calls
+
+    @property
+    def auth_type(self) -> str | None:
+        return self.config.get("AuthType") if self.config else None
+
+
+def function_url_auth(aws: AwsReader, ci: ConfigItem) -> FunctionUrlAuth:
+    """The URL configuration and the policy's evidence of an unauthenticated URL.
+
+    Config records no function URL. A URL with AuthType NONE is only callable through a
+    statement allowing lambda:InvokeFunctionUrl under lambda:FunctionUrlAuthType = NONE
+    (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), which the CI records: where the
+    URL configuration cannot be read (a snapshot scan) that statement decides on its own. Without
+    one, nothing is known and the reason the configuration was unreadable propagates.
+    """
+    statements = url_auth_none_statements(policy_statements(ci))
+    try:
+        config = lambda_api.function_url_config(aws, ci.resource_id)
+    except Exception as exc:
+        if statements and getattr(exc, "skip", False):  # no Lambda API here, but the policy proves it
+            return FunctionUrlAuth(None, statements)
+        raise
+    return FunctionUrlAuth(config, statements)

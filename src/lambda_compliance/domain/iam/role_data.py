@@ -2,14 +2,21 @@
 
 Where the data comes from (DESIGN principle 4, "read Config first"):
 
-1. the AWS::IAM::Role CI, found through the reader's Config inventory by role name (Config
-   records IAM in one region only, so it may be missing here);
-2. otherwise the IAM API (GetRole, ListRolePolicies/GetRolePolicy, ListAttachedRolePolicies).
+1. the AWS::IAM::Role CI, found through the reader's Config inventory by role ARN: account and
+   name, never the name alone (multi-account snapshots and aggregators hold the same role names in
+   many accounts; the path is not part of a role's identity). Config records IAM in one region
+   only, so it may be missing here;
+2. otherwise the IAM API (GetRole, ListRolePolicies/GetRolePolicy, ListAttachedRolePolicies), only
+   for a role of the reader's own account: IAM answers a role name for the caller's account.
 
-Managed policy documents come from the AWS::IAM::Policy CI when Config has it, else from IAM
-(GetPolicy + GetPolicyVersion); AWS managed policies are never recorded by Config, so they always
-come from IAM. Everything is memoised on the ``AwsReader``: a role shared by 100 functions (and by
-seven rules) is fetched and analysed once per scan or per Lambda invocation.
+Managed policy documents come from the AWS::IAM::Policy CI with that ARN when Config has it, else
+from IAM (GetPolicy + GetPolicyVersion). AWS managed policies are never recorded by Config (its
+AWS::IAM::Policy items are customer managed policies: https://docs.aws.amazon.com/config/latest/
+developerguide/iam-policy-no-statements-with-admin-access.html), so they come from IAM, or, where
+the reader has no IAM (a snapshot scan), from the shipped documents the reader is given
+(``AwsReader.aws_managed_policy``, see aws_managed_policies.py). Everything is memoised on the
+``AwsReader``: a role shared by 100 functions (and by seven rules) is fetched and analysed once per
+scan or per Lambda invocation.
 
 A document that cannot be parsed is recorded in ``RoleData.problems`` rather than raised, so a rule
 that only needs policy names (inline policies, boundary) still decides.
@@ -87,6 +94,15 @@ class RoleData:
             raise MalformedConfigurationItem(f"execution role {self.name}: {'; '.join(self.problems[:2])}")
 
 
+class RoleOutOfReach(RuntimeError):
+    """A role or policy this reader cannot read (another account's role, a policy a snapshot lacks).
+
+    Not a verdict: the scanner reports the evaluation as skipped with this message.
+    """
+
+    skip = True
+
+
 def role_name(role_arn: str) -> str | None:
     match = _ROLE_ARN.match(role_arn.strip())
     return match.group("name") if match else None
@@ -107,11 +123,12 @@ def load_role(aws: AwsReader, role_arn: str, *, documents: bool = True) -> RoleD
     analysed; rules that judge only names, the boundary ARN or the trust policy skip that (and so
     still decide in a snapshot scan, which cannot read AWS managed policies from IAM).
     """
-    name = role_name(role_arn)
-    if name is None:
+    match = _ROLE_ARN.match(role_arn.strip())
+    if match is None:
         return None
-    key = name.lower()
-    role = aws.memo(("role-data", key), lambda: _read_role(aws, name, role_arn))
+    account, name = match.group("account"), match.group("name")
+    key = (account, name.lower())  # IAM role names are unique per account, case-insensitively
+    role = aws.memo(("role-data", key), lambda: _read_role(aws, account, name, role_arn))
     if role is None or not documents:
         return role
     return aws.memo(("role-analysis", key), lambda: _analysed(_with_documents(aws, role)))
@@ -157,7 +174,10 @@ def role_is_admin(aws: AwsReader) -> Any:
     """A ``role_is_admin(arn)`` callback for escalation analysis; unknown roles are not admin."""
 
     def check(arn: str) -> bool | None:
-        role = load_role(aws, arn)
+        try:
+            role = load_role(aws, arn)
+        except RoleOutOfReach:  # another account's role (PassRole cannot pass it anyway): unknown
+            return None
         return None if role is None else role.is_admin
 
     return check
@@ -166,10 +186,37 @@ def role_is_admin(aws: AwsReader) -> Any:
 # ------------------------------------------------------------------------------------ reading
 
 
-def _read_role(aws: AwsReader, name: str, role_arn: str) -> RoleData | None:
-    ci = aws.resource(ROLE_TYPE, resource_name=name)
-    if ci is not None and not ci.is_deleted:
+def _ci_account(ci: ConfigItem) -> str | None:
+    if ci.account_id:
+        return ci.account_id
+    parts = (ci.arn or "").split(":")
+    return parts[4] if len(parts) > 4 and parts[4] else None
+
+
+def _role_index(aws: AwsReader) -> dict[tuple[str | None, str], ConfigItem]:
+    """Recorded roles by (account, lower-case name); a CI without an account keeps ``None``."""
+
+    def build() -> dict[tuple[str | None, str], ConfigItem]:
+        index: dict[tuple[str | None, str], ConfigItem] = {}
+        for ci in aws.resources(ROLE_TYPE):
+            name = ci.get("roleName", kind=str) or ci.resource_name
+            if name and not ci.is_deleted:  # Config's query lists deleted roles too: IAM decides those
+                index.setdefault((_ci_account(ci), name.lower()), ci)
+        return index
+
+    return aws.memo(("role-index",), build)
+
+
+def _read_role(aws: AwsReader, account: str, name: str, role_arn: str) -> RoleData | None:
+    index = _role_index(aws)
+    ci = index.get((account, name.lower()))
+    if ci is None and account == aws.account_id:  # an item without accountId belongs to the reader's account
+        ci = index.get((None, name.lower()))
+    if ci is not None:
         return _from_ci(ci, name, role_arn)
+    if aws.account_id and account != aws.account_id:
+        # GetRole by name would answer with the reader's own account's role of that name.
+        raise RoleOutOfReach(f"role {name} is in account {account}, which this scan does not read roles of")
     return _from_iam(aws, name)
 
 
@@ -252,6 +299,8 @@ def _with_documents(aws: AwsReader, role: RoleData) -> RoleData:
     for policy in role.attached:
         kind: PolicyKind = "aws-managed" if policy.aws_managed else "customer-managed"
         document = managed_policy_document(aws, policy.arn)
+        if document is None and policy.aws_managed and aws.aws_managed_policy is not None:
+            raise RoleOutOfReach(f"AWS managed policy {policy.name} is not in the shipped AWS managed policy data")
         if document is None:
             problems.append(f"managed policy {policy.name} was not found")
             continue
@@ -259,6 +308,8 @@ def _with_documents(aws: AwsReader, role: RoleData) -> RoleData:
     boundary = None
     if role.boundary_arn:
         document = managed_policy_document(aws, role.boundary_arn)
+        if document is None and ":iam::aws:policy/" in role.boundary_arn and aws.aws_managed_policy is not None:
+            raise RoleOutOfReach("the AWS managed permissions boundary is not in the shipped AWS managed policy data")
         if document is None:
             problems.append("permissions boundary policy was not found")
         else:
@@ -272,10 +323,26 @@ def managed_policy_document(aws: AwsReader, arn: str) -> Any:
     return aws.memo(("managed-policy", arn), lambda: _policy_document(aws, arn))
 
 
+def _policy_index(aws: AwsReader) -> dict[str, ConfigItem]:
+    def build() -> dict[str, ConfigItem]:
+        index: dict[str, ConfigItem] = {}
+        for ci in aws.resources(POLICY_TYPE):
+            arn = ci.arn or ci.get("arn", kind=str)
+            if arn and not ci.is_deleted:
+                index.setdefault(arn.lower(), ci)
+        return index
+
+    return aws.memo(("policy-index",), build)
+
+
 def _policy_document(aws: AwsReader, arn: str) -> Any:
-    if ":iam::aws:policy/" not in arn:  # Config never records AWS managed policies
-        ci = aws.resource(POLICY_TYPE, resource_name=arn.rsplit("/", 1)[-1])
-        if ci is not None and not ci.is_deleted and (ci.arn in (None, arn)):
+    if ":iam::aws:policy/" in arn:  # Config never records AWS managed policies
+        if aws.aws_managed_policy is not None:  # no IAM here: the shipped documents
+            return aws.aws_managed_policy(arn)
+    else:
+        # By ARN: the same policy name exists in many accounts of an aggregator or multi-account snapshot.
+        ci = _policy_index(aws).get(arn.lower())
+        if ci is not None:
             versions = [v for v in ci.configuration.get("policyVersionList") or [] if isinstance(v, dict)]
             default = next((v for v in versions if v.get("isDefaultVersion")), versions[0] if versions else None)
             if default is not None and default.get("document") is not None:

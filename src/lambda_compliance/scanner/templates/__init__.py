@@ -24,7 +24,7 @@ from typing import Any
 from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem
 from lambda_compliance.runtime.rulebase import ComplianceRule
-from lambda_compliance.scanner import collectors, engine
+from lambda_compliance.scanner import aws_managed_policies, collectors, engine
 from lambda_compliance.scanner.collectors import CollectContext, ProgressSink
 from lambda_compliance.scanner.scan import ScanReport
 from lambda_compliance.scanner.templates.account import TemplateAccount
@@ -54,6 +54,8 @@ class _Factory:
     def __init__(self, account: TemplateAccount) -> None:
         self.account = account
         self.reader = AwsReader(self, account_id=account.account, region=account.region, inventory=LocalInventory())
+        # AWS managed policies are IAM's, not the template's: judged from the shipped documents.
+        self.reader.aws_managed_policy = aws_managed_policies.document
 
     def build_client(self, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
         return self.account.build_client(service, region)
