@@ -44,14 +44,19 @@ class NoWildcardResourcesTest(unittest.TestCase):
         role = role_ci(ROLE, inline={"uploads": document(allow("s3:PutObject", Sid="Upload"))})
         self.assertEqual(
             judge(role),
-            [("NON_COMPLIANT", f"execution role {ROLE} allows writes on Resource *: s3:PutObject via uploads/Upload")],
+            [
+                (
+                    "NON_COMPLIANT",
+                    f"execution role {ROLE} allows writes on every resource: s3:PutObject via uploads/Upload",
+                )
+            ],
         )
 
     def test_wildcard_action_in_customer_managed_policy_lists_riskiest_first(self):
         role = role_ci(ROLE, managed=[policy_arn("bucket-admin")])
         found = judge(role, policy_ci("bucket-admin", document(allow("s3:Put*"))))
         self.assertEqual(found[0][0], "NON_COMPLIANT")
-        prefix = f"execution role {ROLE} allows writes on Resource *: "
+        prefix = f"execution role {ROLE} allows writes on every resource: "
         self.assertTrue(found[0][1].startswith(prefix), found)
         first = found[0][1][len(prefix) :].split(",")[0]
         self.assertEqual(access_level(first), "Permissions management", found)
@@ -66,7 +71,7 @@ class NoWildcardResourcesTest(unittest.TestCase):
         )
         self.assertEqual(
             judge(role),
-            [("NON_COMPLIANT", f"execution role {ROLE} allows writes on Resource *: sqs:SendMessage via q/#0")],
+            [("NON_COMPLIANT", f"execution role {ROLE} allows writes on every resource: sqs:SendMessage via q/#0")],
         )
 
     def test_denied_write_is_compliant(self):

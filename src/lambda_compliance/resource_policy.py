@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from lambda_compliance.annotations import listing
 from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.policy import PolicyError, Statement, parse_policy
+from lambda_compliance.policy import PolicyError, Statement, parse_policy, service_pin_keys, unpinned_services
 
 
 def policy_statements(ci: ConfigItem) -> tuple[Statement, ...]:
@@ -25,6 +25,13 @@ def refs(statements: Sequence[Statement], budget: int = 100) -> str:
     return listing([s.ref for s in statements], budget)
 
 
-def principals(statements: Sequence[Statement]) -> str:
-    services = sorted({svc for s in statements if s.principal for svc in s.principal.service})
-    return ", ".join(services)
+def missing_pins(statements: Sequence[Statement]) -> str:
+    """``s3.amazonaws.com invoke the function without aws:SourceAccount; ...``: each unpinned
+    service with the key that would pin it, so the advice is one the user can apply."""
+    by_advice: dict[tuple[str, ...], list[str]] = {}
+    for service in dict.fromkeys(svc for s in statements for svc in unpinned_services(s)):
+        by_advice.setdefault(service_pin_keys(service), []).append(service)
+    parts = [
+        f"{', '.join(services)} invoke the function without {' or '.join(keys)}" for keys, services in by_advice.items()
+    ]
+    return "; ".join(parts)
