@@ -144,9 +144,10 @@ def role_assumable(aws: AwsReader, caller: RoleData) -> RoleAssumable:
     admin or escalatable and its trust admits ``caller`` (by ARN or by account).
 
     Limits, by design: roles are what this reader can see (the Config inventory, else IAM in this
-    account; another account's role is judged only when a snapshot or aggregator holds it), a role
-    that cannot be read or analysed is not a finding, and the target's own AssumeRole grants are not
-    chased further (one hop)."""
+    account; another account's role is judged only when the inventory holds it, and a role of the
+    same name in another account never stands in for it); a role with an unreadable document is
+    not a finding; in a snapshot scan a target the snapshot lacks needs IAM, so the rule reports
+    skipped rather than pass; the target's own AssumeRole grants are not chased further (one hop)."""
 
     def check(arn: str) -> AssumeTarget | None:
         target = load_role(aws, arn)
