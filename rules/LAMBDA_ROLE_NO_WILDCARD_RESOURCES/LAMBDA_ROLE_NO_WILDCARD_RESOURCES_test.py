@@ -127,6 +127,33 @@ class _NoSuchRole:
         stubber.activate()
         return client
 
+    def test_arns_naming_no_resource_are_every_resource(self):
+        cases = (
+            ("s3:PutObject", "arn:aws:s3:::*/*"),
+            ("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:123456789012:table/*"),
+            ("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:*"),
+            ("sns:Publish", "arn:aws:sns:*:*:*"),
+            ("lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:123456789012:function:*"),
+        )
+        for action, resource in cases:
+            with self.subTest(resource=resource):
+                self.assertEqual(
+                    judge(role_ci(ROLE, inline={"w": document(allow(action, resource))})),
+                    [("NON_COMPLIANT", f"execution role {ROLE} allows writes on every resource: {action} via w/#0")],
+                )
+
+    def test_arns_naming_a_resource_are_scoped(self):
+        for action, resource in (
+            ("s3:PutObject", "arn:aws:s3:::invoices/*"),
+            ("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"),
+            ("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:orders-*"),
+            ("lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:123456789012:function:orders-api:*"),
+        ):
+            with self.subTest(resource=resource):
+                self.assertEqual(
+                    judge(role_ci(ROLE, inline={"w": document(allow(action, resource))}))[0][0], "COMPLIANT"
+                )
+
 
 if __name__ == "__main__":
     unittest.main()

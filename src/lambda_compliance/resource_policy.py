@@ -26,12 +26,11 @@ def refs(statements: Sequence[Statement], budget: int = 100) -> str:
 
 
 def missing_pins(statements: Sequence[Statement]) -> str:
-    """``s3.amazonaws.com invoke the function without aws:SourceAccount; ...``: each unpinned
+    """``s3.amazonaws.com invoke the function without aws:SourceAccount; sns.amazonaws.com without
+    aws:SourceArn or aws:SourceAccount``: each unpinned
     service with the key that would pin it, so the advice is one the user can apply."""
     by_advice: dict[tuple[str, ...], list[str]] = {}
     for service in dict.fromkeys(svc for s in statements for svc in unpinned_services(s)):
         by_advice.setdefault(service_pin_keys(service), []).append(service)
-    parts = [
-        f"{', '.join(services)} invoke the function without {' or '.join(keys)}" for keys, services in by_advice.items()
-    ]
-    return "; ".join(parts)
+    parts = [f"{', '.join(services)} without {' or '.join(keys)}" for keys, services in by_advice.items()]
+    return "; ".join(parts).replace(" without ", " invoke the function without ", 1)
