@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from lambda_compliance import iam_actions
-from lambda_compliance.iam_analysis import (
+from lambda_compliance.domain.iam import actions as iam_actions
+from lambda_compliance.domain.iam.analysis import (
     Finding,
     PolicySource,
     admin_grants,
@@ -24,7 +23,7 @@ from lambda_compliance.iam_analysis import (
     summarise,
     wildcard_resource_writes,
 )
-from lambda_compliance.iam_escalation import ESCALATION_PATHS, escalation_paths
+from lambda_compliance.domain.iam.escalation import ESCALATION_PATHS, escalation_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 FN = "arn:aws:lambda:eu-west-1:111122223333:function:pay"
@@ -545,7 +544,7 @@ def test_escalation_paths(statements: list[dict[str, Any]], expected: list[tuple
 
 
 def test_assume_role_into_privileged_roles() -> None:
-    from lambda_compliance.iam_escalation import AssumeTarget
+    from lambda_compliance.domain.iam.escalation import AssumeTarget
 
     targets = {
         ROLE + "admin": AssumeTarget("admin", "admin", "Trust"),

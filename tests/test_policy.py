@@ -7,8 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-
-from lambda_compliance.policy import (
+from lambda_compliance.domain.iam.policy import (
     Condition,
     PolicyError,
     Principal,

@@ -6,8 +6,8 @@ import os
 
 import pytest
 import yaml
+from lambda_compliance.domain.iam import policy as policy_analysis
 
-from lambda_compliance import policy as policy_analysis
 from lambda_compliance.remediation import runner
 
 TWO_STEPS = {

@@ -6,12 +6,11 @@ import json
 from typing import Any
 
 import pytest
-
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.policy import parse_policy
-from lambda_compliance.role_data import execution_role, load_role, role_assumable, role_is_admin, role_name
-from lambda_compliance.testing import lambda_ci
-from lambda_compliance.testing_roles import (
+from lambda_compliance.domain.iam.policy import parse_policy
+from lambda_compliance.domain.iam.role_data import execution_role, load_role, role_assumable, role_is_admin, role_name
+from lambda_compliance.domain.iam.trust_policy import admits, trusts_lambda, untrusted_principals
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.testing.roles import (
     ADMIN_ARN,
     BASIC_ARN,
     LAMBDA_TRUST,
@@ -24,7 +23,8 @@ from lambda_compliance.testing_roles import (
     role_ci,
     role_reader,
 )
-from lambda_compliance.trust_policy import admits, trusts_lambda, untrusted_principals
+
+from lambda_compliance.testing import lambda_ci
 
 STAR = document({"Effect": "Allow", "Action": "*", "Resource": "*"})
 

@@ -19,9 +19,9 @@ Scenarios:
 - Given an unreadable policy, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.policy import public_statements, s3_unpinned_statements
-from lambda_compliance.resource_policy import policy_statements, refs
-from lambda_compliance.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.iam.policy import public_statements, s3_unpinned_statements
+from lambda_compliance.domain.iam.resource_policy import policy_statements, refs
+from lambda_compliance.runtime.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
 
 
 class LAMBDA_PUBLIC_ACCESS_PROHIBITED(ComplianceRule):

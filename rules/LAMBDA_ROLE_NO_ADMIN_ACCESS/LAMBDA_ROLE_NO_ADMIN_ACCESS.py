@@ -20,9 +20,9 @@ Scenarios:
 - Given an unreadable policy document or a function CI without a role, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.iam_analysis import admin_grants, summarise
-from lambda_compliance.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.iam.analysis import admin_grants, summarise
+from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

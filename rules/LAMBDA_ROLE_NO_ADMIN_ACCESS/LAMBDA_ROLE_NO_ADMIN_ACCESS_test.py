@@ -1,11 +1,7 @@
 import unittest
 
 import LAMBDA_ROLE_NO_ADMIN_ACCESS as module
-from rdklib import InvalidParametersError
-
-from lambda_compliance import testing_roles
-from lambda_compliance.testing import evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_roles import (
+from lambda_compliance.testing.roles import (
     ADMIN_ARN,
     BASIC_ARN,
     LOGS_POLICY,
@@ -15,6 +11,9 @@ from lambda_compliance.testing_roles import (
     role_ci,
     role_reader,
 )
+from rdklib import InvalidParametersError
+
+from lambda_compliance.testing import evaluate, lambda_ci, roles, verdicts
 
 RULE = module.LAMBDA_ROLE_NO_ADMIN_ACCESS()
 ROLE = "orders-api-role"
@@ -22,7 +21,7 @@ STAR = document({"Effect": "Allow", "Action": "*", "Resource": "*"})
 
 
 def judge(*role_cis, params=None):
-    return testing_roles.judge(RULE, *role_cis, params=params)
+    return roles.judge(RULE, *role_cis, params=params)
 
 
 class NoAdminAccessTest(unittest.TestCase):
@@ -113,7 +112,7 @@ class NoAdminAccessTest(unittest.TestCase):
     def test_role_missing_from_config_is_read_from_iam_and_missing_everywhere_is_not_applicable(self):
         import json
 
-        with testing_roles.moto_iam() as factory:
+        with roles.moto_iam() as factory:
             iam = factory.build_client("iam")
             iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(document()))
             iam.put_role_policy(RoleName=ROLE, PolicyName="everything", PolicyDocument=json.dumps(STAR))

@@ -28,16 +28,16 @@ Scenarios:
 - Given a role that no longer exists, then NOT_APPLICABLE.
 """
 
-from lambda_compliance.iam_analysis import summarise
-from lambda_compliance.iam_escalation import escalation_paths
-from lambda_compliance.role_data import (
+from lambda_compliance.domain.iam.analysis import summarise
+from lambda_compliance.domain.iam.escalation import escalation_paths
+from lambda_compliance.domain.iam.role_data import (
     ROLE_READ_ACTIONS,
     ROLE_RELATED_TYPES,
     execution_role,
     role_assumable,
     role_is_admin,
 )
-from lambda_compliance.rulebase import (
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

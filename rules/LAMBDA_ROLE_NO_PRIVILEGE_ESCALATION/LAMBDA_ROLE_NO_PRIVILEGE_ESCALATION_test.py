@@ -1,11 +1,7 @@
 import unittest
 
 import LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION as module
-from rdklib import InvalidParametersError
-
-from lambda_compliance import testing_roles
-from lambda_compliance.testing import ACCOUNT, REGION, evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_roles import (
+from lambda_compliance.testing.roles import (
     ADMIN_ARN,
     BASIC_ARN,
     LOGS_POLICY,
@@ -16,6 +12,9 @@ from lambda_compliance.testing_roles import (
     role_ci,
     role_reader,
 )
+from rdklib import InvalidParametersError
+
+from lambda_compliance.testing import ACCOUNT, REGION, evaluate, lambda_ci, roles, verdicts
 
 RULE = module.LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION()
 ROLE = "orders-api-role"
@@ -23,7 +22,7 @@ OWN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders-api"
 
 
 def judge(*role_cis, params=None):
-    return testing_roles.judge(RULE, *role_cis, params=params)
+    return roles.judge(RULE, *role_cis, params=params)
 
 
 def allow(action, resource="*", **extra):

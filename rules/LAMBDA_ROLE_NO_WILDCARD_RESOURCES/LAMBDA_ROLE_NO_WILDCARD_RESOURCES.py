@@ -23,10 +23,10 @@ Scenarios:
 - Given exemptActions that are not action patterns, then InvalidParametersError naming exemptActions.
 """
 
-from lambda_compliance.iam_analysis import summarise, wildcard_resource_writes
-from lambda_compliance.params import Param
-from lambda_compliance.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.iam.analysis import summarise, wildcard_resource_writes
+from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

@@ -1,12 +1,8 @@
 import unittest
 
 import LAMBDA_ROLE_NO_WILDCARD_RESOURCES as module
-from rdklib import InvalidParametersError
-
-from lambda_compliance import testing_roles
-from lambda_compliance.iam_actions import access_level
-from lambda_compliance.testing import evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_roles import (
+from lambda_compliance.domain.iam.actions import access_level
+from lambda_compliance.testing.roles import (
     BASIC_ARN,
     LOGS_POLICY,
     document,
@@ -15,13 +11,16 @@ from lambda_compliance.testing_roles import (
     role_ci,
     role_reader,
 )
+from rdklib import InvalidParametersError
+
+from lambda_compliance.testing import evaluate, lambda_ci, roles, verdicts
 
 RULE = module.LAMBDA_ROLE_NO_WILDCARD_RESOURCES()
 ROLE = "orders-api-role"
 
 
 def judge(*role_cis, params=None):
-    return testing_roles.judge(RULE, *role_cis, params=params)
+    return roles.judge(RULE, *role_cis, params=params)
 
 
 def allow(action, resource="*", **extra):

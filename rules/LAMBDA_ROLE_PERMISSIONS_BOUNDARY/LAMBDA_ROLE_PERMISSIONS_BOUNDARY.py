@@ -16,11 +16,16 @@ Scenarios:
 - Given allowedBoundaryArns that are not IAM policy ARNs, then InvalidParametersError naming it.
 """
 
-from lambda_compliance.iam_analysis import boundary_caps_nothing
-from lambda_compliance.params import Param
-from lambda_compliance.policy import action_matches
-from lambda_compliance.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, boundary_policy, execution_role
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.iam.analysis import boundary_caps_nothing
+from lambda_compliance.domain.iam.policy import action_matches
+from lambda_compliance.domain.iam.role_data import (
+    ROLE_READ_ACTIONS,
+    ROLE_RELATED_TYPES,
+    boundary_policy,
+    execution_role,
+)
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

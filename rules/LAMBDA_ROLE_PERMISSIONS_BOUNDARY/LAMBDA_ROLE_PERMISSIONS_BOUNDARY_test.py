@@ -1,11 +1,10 @@
 import unittest
 
 import LAMBDA_ROLE_PERMISSIONS_BOUNDARY as module
+from lambda_compliance.testing.roles import BASIC_ARN, LOGS_POLICY, policy_arn, policy_ci, role_ci, role_reader
 from rdklib import InvalidParametersError
 
-from lambda_compliance import testing_roles
-from lambda_compliance.testing import evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_roles import BASIC_ARN, LOGS_POLICY, policy_arn, policy_ci, role_ci, role_reader
+from lambda_compliance.testing import evaluate, lambda_ci, roles, verdicts
 
 RULE = module.LAMBDA_ROLE_PERMISSIONS_BOUNDARY()
 ROLE = "orders-api-role"
@@ -13,7 +12,7 @@ BOUNDARY = policy_arn("lambda-boundary")
 
 
 def judge(*role_cis, params=None):
-    return testing_roles.judge(RULE, *role_cis, params=params)
+    return roles.judge(RULE, *role_cis, params=params)
 
 
 class PermissionsBoundaryTest(unittest.TestCase):

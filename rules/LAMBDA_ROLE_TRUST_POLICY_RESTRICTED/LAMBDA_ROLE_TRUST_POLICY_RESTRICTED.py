@@ -17,10 +17,11 @@ Scenarios:
 - Given a role that no longer exists, then NOT_APPLICABLE; an unreadable trust policy, NON_COMPLIANT.
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.params import Param
-from lambda_compliance.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, execution_role
+from lambda_compliance.domain.iam.trust_policy import untrusted_principals
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,
@@ -28,7 +29,6 @@ from lambda_compliance.rulebase import (
     non_compliant,
     not_applicable,
 )
-from lambda_compliance.trust_policy import untrusted_principals
 
 
 class LAMBDA_ROLE_TRUST_POLICY_RESTRICTED(ComplianceRule):

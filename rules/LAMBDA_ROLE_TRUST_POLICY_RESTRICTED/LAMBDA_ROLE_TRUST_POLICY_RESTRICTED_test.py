@@ -1,11 +1,10 @@
 import unittest
 
 import LAMBDA_ROLE_TRUST_POLICY_RESTRICTED as module
+from lambda_compliance.testing.roles import LAMBDA_TRUST, document, role_ci, role_reader
 from rdklib import InvalidParametersError
 
-from lambda_compliance import testing_roles
-from lambda_compliance.testing import evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_roles import LAMBDA_TRUST, document, role_ci, role_reader
+from lambda_compliance.testing import evaluate, lambda_ci, roles, verdicts
 
 RULE = module.LAMBDA_ROLE_TRUST_POLICY_RESTRICTED()
 ROLE = "orders-api-role"
@@ -13,7 +12,7 @@ DEPLOYER = "arn:aws:iam::210987654321:role/deployer"
 
 
 def judge(*role_cis, params=None):
-    return testing_roles.judge(RULE, *role_cis, params=params)
+    return roles.judge(RULE, *role_cis, params=params)
 
 
 def trust(principal, sid=None, **extra):

@@ -17,9 +17,9 @@ Scenarios:
 - Given an unreadable policy, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.policy import unrestricted_service_statements
-from lambda_compliance.resource_policy import missing_pins, policy_statements, refs
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.iam.policy import unrestricted_service_statements
+from lambda_compliance.domain.iam.resource_policy import missing_pins, policy_statements, refs
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from lambda_compliance import iam_actions
-from lambda_compliance.iam_types import (
+from lambda_compliance.domain.iam import actions as iam_actions
+from lambda_compliance.domain.iam.policy import Statement, action_matches
+from lambda_compliance.domain.iam.types import (
     EffectivePermissions,
     Finding,
     Grant,
@@ -36,7 +37,6 @@ from lambda_compliance.iam_types import (
     PolicySource,
     is_broad_resource,
 )
-from lambda_compliance.policy import Statement, action_matches
 
 __all__ = [
     "ADMIN_MANAGED_POLICIES",

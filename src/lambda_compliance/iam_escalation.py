@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from lambda_compliance.iam_actions import display
-from lambda_compliance.iam_types import EffectivePermissions, Finding, Grant, is_broad_resource
-from lambda_compliance.policy import action_matches
+from lambda_compliance.domain.iam.actions import display
+from lambda_compliance.domain.iam.policy import action_matches
+from lambda_compliance.domain.iam.types import EffectivePermissions, Finding, Grant, is_broad_resource
 
 PASSROLE = "iam:passrole"
 Scope = Literal["any", "other-functions", "every-instance", "wildcard"]

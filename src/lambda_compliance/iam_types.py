@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from lambda_compliance.policy import Statement, parse_policy
+from lambda_compliance.domain.iam.policy import Statement, parse_policy
 
 PolicyKind = Literal["inline", "customer-managed", "aws-managed", "boundary"]
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.policy import PolicyError, Statement, parse_policy, service_pin_keys, unpinned_services
+from lambda_compliance.domain.iam.policy import (
+    PolicyError,
+    Statement,
+    parse_policy,
+    service_pin_keys,
+    unpinned_services,
+)
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 
 def policy_statements(ci: ConfigItem) -> tuple[Statement, ...]:

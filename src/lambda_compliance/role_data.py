@@ -22,12 +22,12 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from lambda_compliance.aws_reader import AwsReader
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.iam_analysis import EffectivePermissions, PolicyKind, PolicySource, admin_grants, analyse
-from lambda_compliance.iam_escalation import AssumeTarget, RoleAssumable, escalation_paths
-from lambda_compliance.policy import PolicyError, Statement, parse_policy
-from lambda_compliance.trust_policy import admits, arn_account
+from lambda_compliance.domain.iam.analysis import EffectivePermissions, PolicyKind, PolicySource, admin_grants, analyse
+from lambda_compliance.domain.iam.escalation import AssumeTarget, RoleAssumable, escalation_paths
+from lambda_compliance.domain.iam.policy import PolicyError, Statement, parse_policy
+from lambda_compliance.domain.iam.trust_policy import admits, arn_account
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 ROLE_TYPE = "AWS::IAM::Role"
 POLICY_TYPE = "AWS::IAM::Policy"

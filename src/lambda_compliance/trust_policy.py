@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lambda_compliance.policy import Statement, action_matches, source_restriction
+from lambda_compliance.domain.iam.policy import Statement, action_matches, source_restriction
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
 _ROOT_ARN = re.compile(r"arn:aws[\w-]*:iam::(?P<account>\d{12}):root", re.IGNORECASE)

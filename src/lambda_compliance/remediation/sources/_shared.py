@@ -157,7 +157,7 @@ def _fixed(text):
 def _concrete(value, key=""):
     """Does a condition value pin the caller? The part naming it (account id, organization id, an
     ARN's account field) must hold no wildcard or variable; an ARN without account (an S3 bucket)
-    pins nothing alone. The judgement of lambda_compliance.policy._concrete (a test keeps them in step)."""
+    pins nothing alone. The judgement of lambda_compliance.domain.iam.policy._concrete (a test keeps them in step)."""
     stripped = value.strip()
     if not stripped.strip("*?"):
         return False
@@ -173,7 +173,7 @@ def _concrete(value, key=""):
 
 def restricted_by(statement, keys):
     """Is ``statement`` pinned to a concrete value of one of ``keys``? The judgement of
-    lambda_compliance.policy.source_restriction: positive operators only, IfExists and
+    lambda_compliance.domain.iam.policy.source_restriction: positive operators only, IfExists and
     ForAllValues do not count, unknown keys do not count (a test keeps the two in step)."""
     for operator, block in (statement.get("Condition") or {}).items():
         qualifier, _, base = operator.lower().rpartition(":")
@@ -188,7 +188,7 @@ def restricted_by(statement, keys):
 
 def service_pinned(statement, service):
     """Is a grant to ``service`` pinned to its caller? S3 needs aws:SourceAccount (a bucket ARN names
-    no account); Alexa is pinned by lambda:EventSourceToken. As lambda_compliance.policy.unpinned_services."""
+    no account); Alexa is pinned by lambda:EventSourceToken. As lambda_compliance.domain.iam.policy.unpinned_services."""
     keys = (*SERVICE_SOURCE_KEYS, TOKEN_KEY) if service in TOKEN_SERVICES else SERVICE_SOURCE_KEYS
     return restricted_by(statement, keys)
 
