@@ -19,12 +19,12 @@ from lambda_compliance.domain.iam.analysis import (
     PolicySource,
     admin_grants,
     analyse,
-    escalation_paths,
+    boundary_caps_nothing,
     is_broad_resource,
     summarise,
     wildcard_resource_writes,
 )
-from lambda_compliance.domain.iam.escalation import ESCALATION_PATHS
+from lambda_compliance.domain.iam.escalation import ESCALATION_PATHS, escalation_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 FN = "arn:aws:lambda:eu-west-1:111122223333:function:pay"
@@ -125,9 +125,37 @@ def test_build_tool_reproduces_committed_table_for_installed_dataset(tmp_path: P
         ("arn:aws:iam::111122223333:role/*", True),
         ("arn:aws:dynamodb:*:*:table/*", True),
         ("arn:aws:lambda:*:*:function:*", True),
+        ("arn:aws:s3:::*/*", True),
+        ("arn:aws:s3:::*/logs/*", True),
+        ("arn:aws:s3:us-east-1:111122223333:accesspoint/*", True),
+        ("arn:aws:dynamodb:eu-west-1:111122223333:table/*/index/*", True),
+        ("arn:aws:lambda:eu-west-1:111122223333:function:*:*", True),
+        ("arn:aws:sqs:eu-west-1:111122223333:*", True),
+        ("arn:aws:sns:*:*:*", True),
+        ("arn:aws:logs:eu-west-1:111122223333:log-group:*:log-stream:*", True),
+        ("arn:aws:execute-api:*:*:*/*/*/*", True),
+        ("arn:aws:apigateway:eu-west-1::/restapis/*", True),
+        ("arn:aws:ec2:*:*:instance/*", True),
+        ("arn:aws:secretsmanager:eu-west-1:111122223333:secret:*", True),
+        # hard negatives: a name, a prefix, a path or a parent resource is named
         ("arn:aws:s3:::bucket/*", False),
+        ("arn:aws:s3:::bucket-*", False),
+        ("arn:aws:s3:::bucket", False),
         ("arn:aws:iam::111122223333:role/app-*", False),
+        ("arn:aws:iam::111122223333:role/service-role/*", False),
         ("arn:aws:dynamodb:eu-west-1:111122223333:table/orders", False),
+        ("arn:aws:dynamodb:eu-west-1:111122223333:table/orders/index/*", False),
+        ("arn:aws:dynamodb:eu-west-1:111122223333:table/orders/stream/*", False),
+        ("arn:aws:lambda:eu-west-1:111122223333:function:pay:*", False),
+        ("arn:aws:lambda:eu-west-1:111122223333:function:pay-*", False),
+        ("arn:aws:sqs:eu-west-1:111122223333:orders", False),
+        ("arn:aws:sqs:eu-west-1:111122223333:orders-*", False),
+        ("arn:aws:sns:*:*:alerts", False),
+        ("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/*", False),
+        ("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/*", False),
+        ("arn:aws:ssm:eu-west-1:111122223333:parameter/app/*", False),
+        ("arn:aws:apigateway:eu-west-1::/restapis/abc123/*", False),
+        ("not-an-arn", False),
     ],
 )
 def test_is_broad_resource(resource: str, broad: bool) -> None:
@@ -175,6 +203,8 @@ ADMIN = [
         None,
         [("*", True)],
     ),
+    ("star-on-every-table-is-dynamodb", [allow("*", "arn:aws:dynamodb:*:*:table/*")], None, [("dynamodb:*", False)]),
+    ("iam-star-on-bucket-arn", [allow("iam:*", "arn:aws:s3:::*")], None, []),
     ("boundary-limits", [allow("*")], [allow("s3:GetObject")], []),
     ("boundary-keeps-iam", [allow("*")], [allow("iam:*")], [("iam:*", False)]),
     ("boundary-deny", [allow("iam:*")], [allow("*"), deny("iam:*")], []),
@@ -213,6 +243,56 @@ def test_admin_managed_policies_by_name_and_not_by_lookalike() -> None:
     ]
 
 
+MANAGED = "arn:aws:iam::aws:policy/"
+BY_NAME = [
+    # (id, attached AWS managed policy, other statements, boundary, expected paths)
+    ("admin-no-boundary", "AdministratorAccess", [], None, ["AdministratorAccess"]),
+    ("admin-boundary-caps", "AdministratorAccess", [], [allow(["s3:GetObject", "logs:*"])], []),
+    ("admin-boundary-keeps-iam", "AdministratorAccess", [], [allow("iam:*")], ["AdministratorAccess"]),
+    ("admin-boundary-star", "AdministratorAccess", [], [allow("*")], ["AdministratorAccess"]),
+    ("poweruser-boundary-caps", "PowerUserAccess", [], [allow("logs:*")], []),
+    ("poweruser-no-boundary", "PowerUserAccess", [], None, ["PowerUserAccess"]),
+    ("iamfull-boundary-denies-iam", "IAMFullAccess", [], [allow("*"), deny("iam:*")], []),
+    ("iamfull-boundary-on-s3", "IAMFullAccess", [], [allow("s3:*")], []),
+    ("admin-denied-in-inline", "AdministratorAccess", [deny("*")], None, []),
+    ("admin-denied-partly", "AdministratorAccess", [deny("iam:*")], None, ["AdministratorAccess"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("managed", "others", "boundary", "expected"), [c[1:] for c in BY_NAME], ids=[c[0] for c in BY_NAME]
+)
+def test_admin_policies_by_name_are_capped_like_any_grant(
+    managed: str, others: list[dict[str, Any]], boundary: Any, expected: list[str]
+) -> None:
+    sources = [PolicySource.from_document(managed, "aws-managed", None, MANAGED + managed)]
+    if others:
+        sources.append(PolicySource.from_document("app", "inline", {"Statement": others}))
+    bound = PolicySource.from_document("boundary", "boundary", {"Statement": boundary}) if boundary else None
+    assert [f.path for f in admin_grants(analyse(sources, bound))] == expected
+
+
+CAPS_NOTHING = [
+    ("administrator-access-by-name", MANAGED + "AdministratorAccess", None, True),
+    ("star-on-star", ROLE.replace("role/", "policy/b"), [allow("*")], True),
+    ("not-action-nothing", ROLE.replace("role/", "policy/b"), [allow(None, NotAction="nothing:Nothing")], True),
+    ("star-minus-deny", ROLE.replace("role/", "policy/b"), [allow("*"), deny("iam:*")], False),
+    ("star-on-a-bucket", ROLE.replace("role/", "policy/b"), [allow("*", "arn:aws:s3:::b")], False),
+    ("lambda-only", ROLE.replace("role/", "policy/b"), [allow(["lambda:*", "logs:*"])], False),
+    ("power-user-by-name", MANAGED + "PowerUserAccess", None, False),
+    ("unreadable-or-missing", ROLE.replace("role/", "policy/b"), None, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("arn", "statements", "expected"), [c[1:] for c in CAPS_NOTHING], ids=[c[0] for c in CAPS_NOTHING]
+)
+def test_boundary_caps_nothing(arn: str, statements: Any, expected: bool) -> None:
+    doc = {"Statement": statements} if statements else None
+    source = PolicySource.from_document(arn.rsplit("/", 1)[-1], "boundary", doc, arn)
+    assert boundary_caps_nothing(source) is expected
+
+
 def test_grant_where_names_sid_or_index() -> None:
     found = admin_grants(perms_of(allow("s3:GetObject"), allow("iam:*", sid="Boom"), allow("kms:*"), name="ops"))
     assert [f.where for f in found] == [("ops/Boom",), ("ops/#2",)]
@@ -230,7 +310,26 @@ WILDCARD = [
     ("tagging-is-not-write", [allow("s3:PutObjectTagging")], []),
     ("not-scopable", [allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"])], []),
     ("exempt-logs", [allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"])], []),
-    ("broad-arn-is-not-star", [allow("s3:PutObject", "arn:aws:s3:::*")], []),
+    ("every-bucket-arn", [allow("s3:PutObject", "arn:aws:s3:::*")], [["s3:PutObject"]]),
+    ("every-object-arn", [allow("s3:PutObject", "arn:aws:s3:::*/*")], [["s3:PutObject"]]),
+    ("every-table", [allow("dynamodb:PutItem", "arn:aws:dynamodb:*:*:table/*")], [["dynamodb:PutItem"]]),
+    ("every-queue", [allow("sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:*")], [["sqs:SendMessage"]]),
+    ("every-topic", [allow("sns:Publish", "arn:aws:sns:*:*:*")], [["sns:Publish"]]),
+    (
+        "every-function",
+        [allow("lambda:UpdateFunctionCode", "arn:aws:lambda:*:*:function:*")],
+        [["lambda:UpdateFunctionCode"]],
+    ),
+    ("one-bucket-objects", [allow("s3:PutObject", "arn:aws:s3:::b/*")], []),
+    ("one-table", [allow("dynamodb:PutItem", "arn:aws:dynamodb:*:*:table/orders")], []),
+    ("prefix-queues", [allow("sqs:SendMessage", "arn:aws:sqs:*:*:orders-*")], []),
+    ("one-function-versions", [allow("lambda:UpdateFunctionCode", FN + ":*")], []),
+    # A broad ARN reaches its own service only: the S3 write on a table ARN is granted nowhere.
+    (
+        "other-service-broad-arn",
+        [allow(["s3:PutObject", "dynamodb:PutItem"], "arn:aws:dynamodb:*:*:table/*")],
+        [["dynamodb:PutItem"]],
+    ),
     ("not-resource", [allow("sqs:SendMessage", NotResource="arn:aws:sqs:*:*:x")], [["sqs:SendMessage"]]),
     ("deny-removes", [allow(["s3:PutObject", "s3:GetObject"]), deny("s3:Put*")], []),
     (
@@ -312,7 +411,11 @@ ESCALATION = [
         [allow("lambda:UpdateFunctionCode", FN.replace("pay", "admin"))],
         [("lambda:UpdateFunctionCode", ("app/#0",))],
     ),
-    ("update-code-star", [allow("lambda:Update*")], [("lambda:UpdateFunctionCode", ("app/#0",))]),
+    (
+        "update-code-star",
+        [allow("lambda:Update*")],
+        [("lambda:UpdateFunctionCode", ("app/#0",)), ("lambda:UpdateFunctionConfiguration", ("app/#0",))],
+    ),
     (
         "create-policy-version",
         [allow("iam:CreatePolicyVersion", ROLE.replace("role/", "policy/x"))],
@@ -340,6 +443,92 @@ ESCALATION = [
     ("assume-role-star", [allow("sts:AssumeRole")], [("sts:AssumeRole on *", ("app/#0",))]),
     ("assume-role-specific", [allow("sts:AssumeRole", ROLE + "reader")], []),
     ("deny-passrole", [allow(["iam:PassRole", "lambda:CreateFunction"]), deny("iam:PassRole")], []),
+    (
+        "update-config-other-function",
+        [allow("lambda:UpdateFunctionConfiguration", FN.replace("pay", "admin"))],
+        [("lambda:UpdateFunctionConfiguration", ("app/#0",))],
+    ),
+    ("update-config-own-function", [allow("lambda:UpdateFunctionConfiguration", [FN, FN + ":*"])], []),
+    (
+        "ecs-run-task",
+        [PASS_ANY, allow(["ecs:RegisterTaskDefinition", "ecs:RunTask"], sid="Ecs")],
+        [("PassRole+ecs:RegisterTaskDefinition+RunTask", ("app/Pass", "app/Ecs"))],
+    ),
+    (
+        "ecs-start-task",
+        [PASS_ANY, allow("ecs:RegisterTaskDefinition", sid="Reg"), allow("ecs:StartTask", sid="Start")],
+        [("PassRole+ecs:RegisterTaskDefinition+RunTask", ("app/Pass", "app/Reg", "app/Start"))],
+    ),
+    ("ecs-run-only", [PASS_ANY, allow("ecs:RunTask")], []),
+    ("ecs-register-only", [PASS_ANY, allow("ecs:RegisterTaskDefinition")], []),
+    (
+        "codebuild-update-start",
+        [PASS_ANY, allow(["codebuild:UpdateProject", "codebuild:StartBuild"], sid="Cb")],
+        [("PassRole+codebuild:Create/UpdateProject+StartBuild", ("app/Pass", "app/Cb"))],
+    ),
+    ("codebuild-start-only", [PASS_ANY, allow("codebuild:StartBuild")], []),
+    (
+        "sagemaker-notebook",
+        [PASS_ANY, allow(["sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"])],
+        [("PassRole+sagemaker:CreateNotebookInstance", ("app/Pass", "app/#1"))],
+    ),
+    ("sagemaker-notebook-no-access", [PASS_ANY, allow("sagemaker:CreateNotebookInstance")], []),
+    (
+        "sagemaker-training",
+        [PASS_ANY, allow("sagemaker:CreateTrainingJob")],
+        [("PassRole+sagemaker:CreateTrainingJob", ("app/Pass", "app/#1"))],
+    ),
+    (
+        "sagemaker-processing",
+        [PASS_ANY, allow("sagemaker:CreateProcessingJob")],
+        [("PassRole+sagemaker:CreateProcessingJob", ("app/Pass", "app/#1"))],
+    ),
+    ("sagemaker-describe-only", [PASS_ANY, allow("sagemaker:Describe*")], []),
+    (
+        "glue-update-job",
+        [PASS_ANY, allow(["glue:UpdateJob", "glue:StartJobRun"])],
+        [("PassRole+glue:Create/UpdateJob+StartJobRun", ("app/Pass", "app/#1"))],
+    ),
+    ("glue-start-only", [PASS_ANY, allow("glue:StartJobRun")], []),
+    (
+        "cfn-update-stack",
+        [PASS_ANY, allow("cloudformation:UpdateStack")],
+        [("PassRole+cloudformation:UpdateStack", ("app/Pass", "app/#1"))],
+    ),
+    ("cfn-update-without-passrole", [allow("cloudformation:UpdateStack")], []),
+    (
+        "ecs-passrole-to-lambda-only",
+        [
+            allow("iam:PassRole", Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
+            allow(["ecs:RegisterTaskDefinition", "ecs:RunTask"]),
+        ],
+        [],
+    ),
+    (
+        "ecs-passrole-named-role",
+        [allow("iam:PassRole", ROLE + "task"), allow(["ecs:RegisterTaskDefinition", "ecs:RunTask"])],
+        [],
+    ),
+    (
+        "ssm-send-command-star",
+        [allow("ssm:SendCommand")],
+        [("ssm:SendCommand/StartSession on every instance", ("app/#0",))],
+    ),
+    (
+        "ssm-start-session-every-instance",
+        [allow("ssm:StartSession", ["arn:aws:ec2:*:111122223333:instance/*", "arn:aws:ssm:*:*:document/*"])],
+        [("ssm:SendCommand/StartSession on every instance", ("app/#0",))],
+    ),
+    (
+        "ssm-named-instance",
+        [
+            allow(
+                "ssm:SendCommand", ["arn:aws:ec2:eu-west-1:111122223333:instance/i-0abc", "arn:aws:ssm:*:*:document/*"]
+            )
+        ],
+        [],
+    ),
+    ("ssm-documents-only", [allow("ssm:SendCommand", "arn:aws:ssm:*:*:document/*")], []),
     ("read-only-iam", [allow(["iam:Get*", "iam:List*"])], []),
     (
         "case-insensitive",
@@ -353,6 +542,27 @@ ESCALATION = [
 def test_escalation_paths(statements: list[dict[str, Any]], expected: list[tuple[str, tuple[str, ...]]]) -> None:
     found = escalation_paths(perms_of(*statements), function_arn=FN)
     assert [(f.path, f.where) for f in found] == expected
+
+
+def test_assume_role_into_privileged_roles() -> None:
+    from lambda_compliance.domain.iam.escalation import AssumeTarget
+
+    targets = {
+        ROLE + "admin": AssumeTarget("admin", "admin", "Trust"),
+        ROLE + "deployer": AssumeTarget("deployer", "escalatable", "#0", ("sts:externalid",)),
+    }
+    perms = perms_of(
+        allow("sts:AssumeRole", [ROLE + "admin", ROLE + "reader"], sid="Hop"),
+        allow("sts:AssumeRole", ROLE + "deployer", sid="Deploy"),
+    )
+    found = escalation_paths(perms, function_arn=FN, role_assumable=targets.get)
+    assert [(f.path, f.where, f.conditions) for f in found] == [
+        ("sts:AssumeRole into admin role admin", ("app/Hop", "admin trust/Trust"), ()),
+        ("sts:AssumeRole into escalatable role deployer", ("app/Deploy", "deployer trust/#0"), ("sts:externalid",)),
+    ]
+    # Unknown or unprivileged targets, and no callback at all, are not findings.
+    assert escalation_paths(perms_of(allow("sts:AssumeRole", ROLE + "reader")), role_assumable=targets.get) == []
+    assert escalation_paths(perms, function_arn=FN) == []
 
 
 def test_passrole_to_specific_admin_role_is_a_path() -> None:
@@ -383,7 +593,10 @@ def test_passrole_for_lambda_is_not_scoped_but_other_conditions_are() -> None:
 def test_not_action_opens_many_paths_and_admin_opens_all() -> None:
     found = {f.path for f in escalation_paths(perms_of(allow(None, NotAction="s3:*")))}
     assert "sts:AssumeRole on *" in found and "iam:Put*Policy" in found
-    assert {f.path for f in escalation_paths(perms_of(allow("*")))} == {p.name for p in ESCALATION_PATHS}
+    # Everything opens every path but the ones a stronger path already covers.
+    assert {f.path for f in escalation_paths(perms_of(allow("*")))} == {
+        p.name for p in ESCALATION_PATHS if not p.subsumed_by
+    }
 
 
 def test_paths_across_policies_name_each_policy() -> None:

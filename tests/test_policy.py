@@ -15,6 +15,8 @@ from lambda_compliance.domain.iam.policy import (
     action_matches,
     parse_policy,
     public_statements,
+    s3_unpinned_statements,
+    service_pin_keys,
     source_restriction,
     unrestricted_service_statements,
     url_auth_none_statements,
@@ -211,7 +213,29 @@ RESTRICTION = [
     ("none", None, None),
     ("source-account", {"StringEquals": {"AWS:SourceAccount": ACCT}}, "aws:SourceAccount"),
     ("source-arn-like", {"ArnLike": {"aws:SourceArn": SRC}}, "aws:SourceArn"),
-    ("source-arn-equals", {"ArnEquals": {"aws:sourcearn": "arn:aws:s3:::bucket"}}, "aws:SourceArn"),
+    ("source-arn-equals", {"ArnEquals": {"aws:sourcearn": "arn:aws:sns:eu-west-1:111122223333:t"}}, "aws:SourceArn"),
+    ("source-arn-any-region", {"ArnLike": {"aws:SourceArn": "arn:aws:sqs:*:111122223333:*"}}, "aws:SourceArn"),
+    # The caller's identity must be concrete: a wildcard in the account, bucket or org id pins nothing.
+    ("bucket-arn-names-no-account", {"ArnEquals": {"aws:sourcearn": "arn:aws:s3:::bucket"}}, None),
+    ("bucket-arn-wildcard-name", {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::bucket-*"}}, None),
+    ("arn-account-wildcard", {"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:*:alerts"}}, None),
+    ("arn-account-partial", {"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:1111*:alerts"}}, None),
+    ("arn-account-question", {"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:11112222333?:t"}}, None),
+    ("arn-account-variable", {"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:${aws:PrincipalAccount}:t"}}, None),
+    ("source-arn-not-an-arn", {"StringEquals": {"aws:SourceArn": "my-bucket"}}, None),
+    ("account-partial-wildcard", {"StringLike": {"aws:SourceAccount": "1111*"}}, None),
+    ("account-variable", {"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}, None),
+    ("org-id-wildcard", {"StringLike": {"aws:PrincipalOrgID": "o-*"}}, None),
+    ("org-id-partial", {"StringLike": {"aws:PrincipalOrgID": "o-abc*"}}, None),
+    ("org-id-any-value-wildcard", {"ForAnyValue:StringLike": {"aws:PrincipalOrgID": ["o-abc123", "o-*"]}}, None),
+    (
+        "org-path-within-org",
+        {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-abc/r-1/*"}},
+        "aws:PrincipalOrgPaths",
+    ),
+    ("org-path-any-org", {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-*/r-1/*"}}, None),
+    ("principal-arn-any-account", {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/deployer"}}, None),
+    ("source-org-id-wildcard", {"StringLike": {"aws:SourceOrgID": "*"}}, None),
     ("source-arn-stringlike", {"StringLike": {"aws:SourceArn": SRC}}, "aws:SourceArn"),
     ("source-owner", {"StringEquals": {"aws:SourceOwner": ACCT}}, "aws:SourceOwner"),
     ("org-id", {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}, "aws:PrincipalOrgID"),
@@ -277,6 +301,34 @@ PUBLIC = [
         ["a"],
     ),
     ("not-principal-allow", [stmt(Sid="a", NotPrincipal={"AWS": ACCT})], ["a"]),
+    (
+        "wildcard-account-arn-is-public",
+        [stmt(Sid="a", Principal="*", Condition={"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:alerts"}})],
+        ["a"],
+    ),
+    (
+        "bucket-arn-alone-is-public",
+        [stmt(Sid="a", Principal="*", Condition={"ArnLike": {"aws:SourceArn": "arn:aws:s3:::my-bucket"}})],
+        ["a"],
+    ),
+    (
+        "org-wildcard-is-public",
+        [stmt(Sid="a", Principal="*", Condition={"StringLike": {"aws:PrincipalOrgID": "o-*"}})],
+        ["a"],
+    ),
+    (
+        "org-concrete-is-not",
+        [stmt(Sid="a", Principal="*", Condition={"StringLike": {"aws:PrincipalOrgID": "o-a1b2c3"}})],
+        [],
+    ),
+    (
+        "deny-unless-wildcard-account-does-not-negate",
+        [
+            stmt(Sid="a", Principal="*"),
+            stmt(Sid="d", Effect="Deny", Principal="*", Condition={"StringNotLike": {"aws:PrincipalAccount": "*"}}),
+        ],
+        ["a"],
+    ),
     (
         "deny-same-action",
         [stmt(Sid="a", Principal="*"), stmt(Sid="d", Effect="Deny", Principal="*")],
@@ -424,13 +476,98 @@ def test_public_statements_from_url_encoded_string_policy() -> None:
 SERVICE = [
     ("no-condition", stmt(Sid="a", Principal={"Service": "s3.amazonaws.com"}), ["a"]),
     (
-        "source-arn",
+        "s3-bucket-arn-only",
         stmt(
             Sid="a",
             Principal={"Service": "s3.amazonaws.com"},
             Condition={"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::b"}},
         ),
+        ["a"],
+    ),
+    (
+        "s3-bucket-arn-and-account",
+        stmt(
+            Sid="a",
+            Principal={"Service": "s3.amazonaws.com"},
+            Condition={
+                "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::b"},
+                "StringEquals": {"aws:SourceAccount": ACCT},
+            },
+        ),
         [],
+    ),
+    (
+        "sns-topic-arn",
+        stmt(
+            Sid="a",
+            Principal={"Service": "sns.amazonaws.com"},
+            Condition={"ArnLike": {"AWS:SourceArn": "arn:aws:sns:eu-west-1:111122223333:alerts"}},
+        ),
+        [],
+    ),
+    (
+        "sns-topic-any-account",
+        stmt(
+            Sid="a",
+            Principal={"Service": "sns.amazonaws.com"},
+            Condition={"ArnLike": {"AWS:SourceArn": "arn:aws:sns:eu-west-1:*:alerts"}},
+        ),
+        ["a"],
+    ),
+    (
+        "events-account-wildcard",
+        stmt(
+            Sid="a",
+            Principal={"Service": "events.amazonaws.com"},
+            Condition={"StringLike": {"aws:SourceAccount": "*"}},
+        ),
+        ["a"],
+    ),
+    (
+        "alexa-skill-token",
+        stmt(
+            Sid="a",
+            Principal={"Service": "alexa-appkit.amazonaws.com"},
+            Condition={"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.1234"}},
+        ),
+        [],
+    ),
+    (
+        "alexa-smart-home-token",
+        stmt(
+            Sid="a",
+            Principal={"Service": "alexa-connectedhome.amazonaws.com"},
+            Condition={"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.1234"}},
+        ),
+        [],
+    ),
+    ("alexa-no-token", stmt(Sid="a", Principal={"Service": "alexa-appkit.amazonaws.com"}), ["a"]),
+    (
+        "alexa-wildcard-token",
+        stmt(
+            Sid="a",
+            Principal={"Service": "alexa-appkit.amazonaws.com"},
+            Condition={"StringLike": {"lambda:EventSourceToken": "amzn1.ask.skill.*"}},
+        ),
+        ["a"],
+    ),
+    (
+        "token-does-not-pin-other-services",
+        stmt(
+            Sid="a",
+            Principal={"Service": "sns.amazonaws.com"},
+            Condition={"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.1234"}},
+        ),
+        ["a"],
+    ),
+    (
+        "two-services-one-pinned",
+        stmt(
+            Sid="a",
+            Principal={"Service": ["alexa-appkit.amazonaws.com", "sns.amazonaws.com"]},
+            Condition={"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.1234"}},
+        ),
+        ["a"],
     ),
     (
         "source-account",
@@ -476,6 +613,62 @@ SERVICE = [
 @pytest.mark.parametrize(("statement", "sids"), [c[1:] for c in SERVICE], ids=[c[0] for c in SERVICE])
 def test_unrestricted_service_statements(statement: dict[str, Any], sids: list[str]) -> None:
     assert [s.ref for s in unrestricted_service_statements(parse_policy(doc(statement)))] == sids
+
+
+S3_PUBLIC = [
+    # (id, statement, Sids that AWS's managed rule counts as public S3 access)
+    ("s3-no-condition", stmt(Sid="a", Principal={"Service": "s3.amazonaws.com"}), ["a"]),
+    (
+        "s3-bucket-only",
+        stmt(
+            Sid="a",
+            Principal={"Service": "s3.amazonaws.com"},
+            Condition={"ArnLike": {"aws:SourceArn": "arn:aws:s3:::b"}},
+        ),
+        ["a"],
+    ),
+    (
+        "s3-account",
+        stmt(
+            Sid="a", Principal={"Service": "s3.amazonaws.com"}, Condition={"StringEquals": {"aws:SourceAccount": ACCT}}
+        ),
+        [],
+    ),
+    (
+        "s3-account-wildcard",
+        stmt(Sid="a", Principal={"Service": "s3.amazonaws.com"}, Condition={"StringLike": {"aws:SourceAccount": "*"}}),
+        ["a"],
+    ),
+    (
+        "s3-account-if-exists",
+        stmt(
+            Sid="a",
+            Principal={"Service": "s3.amazonaws.com"},
+            Condition={"StringEqualsIfExists": {"aws:SourceAccount": ACCT}},
+        ),
+        ["a"],
+    ),
+    ("sns-is-not-s3", stmt(Sid="a", Principal={"Service": "sns.amazonaws.com"}), []),
+    ("s3-deny", stmt(Sid="a", Effect="Deny", Principal={"Service": "s3.amazonaws.com"}), []),
+]
+
+
+@pytest.mark.parametrize(("statement", "sids"), [c[1:] for c in S3_PUBLIC], ids=[c[0] for c in S3_PUBLIC])
+def test_s3_unpinned_statements(statement: dict[str, Any], sids: list[str]) -> None:
+    assert [s.ref for s in s3_unpinned_statements(parse_policy(doc(statement)))] == sids
+
+
+@pytest.mark.parametrize(
+    ("service", "keys"),
+    [
+        ("alexa-appkit.amazonaws.com", ("lambda:EventSourceToken",)),
+        ("alexa-connectedhome.amazonaws.com", ("lambda:EventSourceToken",)),
+        ("s3.amazonaws.com", ("aws:SourceAccount",)),
+        ("sns.amazonaws.com", ("aws:SourceArn", "aws:SourceAccount")),
+    ],
+)
+def test_service_pin_keys_advise_what_the_service_sends(service: str, keys: tuple[str, ...]) -> None:
+    assert service_pin_keys(service) == keys
 
 
 URL = [

@@ -446,3 +446,31 @@ def test_failure_destination_rejected_by_lambda_stubbed_because_moto_does_not_ch
 def test_failure_destination_rejects_what_lambda_cannot_send_to(estate, arn):
     with pytest.raises(runner.DocumentError, match="parameter DestinationArn"):
         run_doc(estate, DESTINATION, FunctionName="target", DestinationArn=arn)
+
+
+def test_restrict_service_permission_adds_source_account_to_a_bucket_only_s3_grant_and_leaves_alexa(estate):
+    lam = estate.client("lambda")
+    lam.add_permission(
+        FunctionName="target",
+        StatementId="Bucket",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn="arn:aws:s3:::invoices",
+    )
+    lam.add_permission(
+        FunctionName="target",
+        StatementId="Skill",
+        Action="lambda:InvokeFunction",
+        Principal="alexa-appkit.amazonaws.com",
+    )
+    fixed = run_doc(estate, SERVICE, FunctionName="target", DryRun="false")
+    assert fixed.status == "CHANGED"
+    assert "left Alexa statement(s) Skill alone" in fixed.output("Message")
+    after = policy(estate, "target")
+    assert after["Bucket"]["Condition"] == {
+        "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::invoices"},
+        "StringEquals": {"AWS:SourceAccount": ACCOUNT},
+    }
+    assert after["Skill"].get("Condition") is None
+    with pytest.raises(runner.StepFailed, match="grant Alexa: restrict them by hand with the skill ID"):
+        run_doc(estate, SERVICE, FunctionName="target", DryRun="false")

@@ -200,6 +200,70 @@ STATEMENTS = [
         "Resource": ARN,
         "Condition": {"StringEquals": {"aws:SourceAccount": "*"}},
     },
+    {
+        "Sid": "m",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "lambda:InvokeFunction",
+        "Resource": ARN,
+        "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::invoices"}},
+    },
+    {
+        "Sid": "n",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "lambda:InvokeFunction",
+        "Resource": ARN,
+        "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:*:topic"}},
+    },
+    {
+        "Sid": "o",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "lambda:InvokeFunction",
+        "Resource": ARN,
+        "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-*"}},
+    },
+    {
+        "Sid": "p",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "lambda:InvokeFunction",
+        "Resource": ARN,
+        "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}},
+    },
+    {
+        "Sid": "q",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "lambda:InvokeFunction",
+        "Resource": ARN,
+        "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-*/r-ab12/*"}},
+    },
+    {
+        "Sid": "r",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "lambda:InvokeFunction",
+        "Resource": ARN,
+        "Condition": {"StringLike": {"aws:SourceAccount": "1234*"}},
+    },
+    {
+        "Sid": "s",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "lambda:InvokeFunction",
+        "Resource": ARN,
+        "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/x"}},
+    },
+    {
+        "Sid": "t",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "lambda:InvokeFunction",
+        "Resource": ARN,
+        "Condition": {"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}},
+    },
 ]
 
 
@@ -213,6 +277,37 @@ def shipped_is_public():
 def test_shipped_public_judgement_agrees_with_the_rule(statement):
     rule_says = bool(policy_analysis.public_statements(policy_analysis.parse_policy({"Statement": [statement]})))
     assert shipped_is_public()(statement) is rule_says
+
+
+SERVICE_STATEMENTS = [
+    {"Sid": sid, "Effect": "Allow", "Principal": {"Service": service}, "Action": "lambda:InvokeFunction", **extra}
+    for sid, service, extra in (
+        ("s3-none", "s3.amazonaws.com", {}),
+        ("s3-bucket", "s3.amazonaws.com", {"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::b"}}}),
+        ("s3-account", "s3.amazonaws.com", {"Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}),
+        ("sns-any-account", "sns.amazonaws.com", {"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:t"}}}),
+        (
+            "sns-topic",
+            "sns.amazonaws.com",
+            {"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:123456789012:t"}}},
+        ),
+        ("alexa-none", "alexa-appkit.amazonaws.com", {}),
+        (
+            "alexa-token",
+            "alexa-appkit.amazonaws.com",
+            {"Condition": {"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.1"}}},
+        ),
+    )
+]
+
+
+@pytest.mark.parametrize("statement", SERVICE_STATEMENTS, ids=lambda s: s["Sid"])
+def test_shipped_service_judgement_agrees_with_the_rule(statement):
+    namespace: dict = {}
+    exec(runner.load("LambdaCompliance-RestrictServicePermission").steps[0]["inputs"]["Script"], namespace)
+    service = statement["Principal"]["Service"]
+    rule_says = not policy_analysis.unpinned_services(policy_analysis.parse_policy({"Statement": [statement]})[0])
+    assert namespace["service_pinned"](statement, service) is rule_says
 
 
 def test_global_account_id_comes_from_sts_when_not_given(document):

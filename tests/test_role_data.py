@@ -12,8 +12,15 @@ from typing import Any
 import pytest
 
 from lambda_compliance.domain.iam.policy import parse_policy
-from lambda_compliance.domain.iam.role_data import RoleOutOfReach, execution_role, load_role, role_is_admin, role_name
-from lambda_compliance.domain.iam.trust_policy import trusts_lambda, untrusted_principals
+from lambda_compliance.domain.iam.role_data import (
+    RoleOutOfReach,
+    execution_role,
+    load_role,
+    role_assumable,
+    role_is_admin,
+    role_name,
+)
+from lambda_compliance.domain.iam.trust_policy import admits, trusts_lambda, untrusted_principals
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 from lambda_compliance.scanner import aws_managed_policies
 from lambda_compliance.testing import lambda_ci, reader
@@ -176,6 +183,29 @@ TRUST = [
     ("other-service", [trust({"Service": "ec2.amazonaws.com"}, sid="Ec2")], (), [("Ec2", "ec2.amazonaws.com")]),
     ("account", [trust({"AWS": DEPLOYER})], (), [("#0", DEPLOYER)]),
     ("account-allowed", [trust({"AWS": DEPLOYER})], ("arn:aws:iam::210987654321:*",), []),
+    # An account id in allowedPrincipals matches the root ARN IAM stores, and the reverse.
+    ("root-arn-allowed-by-id", [trust({"AWS": "arn:aws:iam::210987654321:root"})], ("210987654321",), []),
+    ("id-allowed-by-root-arn", [trust({"AWS": "210987654321"})], ("arn:aws:iam::210987654321:root",), []),
+    ("gov-root-arn-allowed-by-id", [trust({"AWS": "arn:aws-us-gov:iam::210987654321:root"})], ("210987654321",), []),
+    ("role-in-allowed-account", [trust({"AWS": DEPLOYER})], ("210987654321",), []),
+    (
+        "other-account-root-not-allowed",
+        [trust({"AWS": "arn:aws:iam::999988887777:root"})],
+        ("210987654321",),
+        [("#0", "arn:aws:iam::999988887777:root")],
+    ),
+    (
+        "account-prefix-is-not-the-account",
+        [trust({"AWS": "arn:aws:iam::2109876543210:root"})],
+        ("210987654321",),
+        [("#0", "arn:aws:iam::2109876543210:root")],
+    ),
+    (
+        "specific-role-allowed-not-the-account",
+        [trust({"AWS": "arn:aws:iam::210987654321:root"})],
+        (DEPLOYER,),
+        [("#0", "arn:aws:iam::210987654321:root")],
+    ),
     ("star", [trust("*")], (), [("#0", "*")]),
     ("aws-star", [trust({"AWS": "*"})], (), [("#0", "*")]),
     (
@@ -219,6 +249,57 @@ def test_untrusted_principals(
 ) -> None:
     gaps = untrusted_principals(parse_policy(document(*statements)), allowed)
     assert [(g.statement, g.principal) for g in gaps] == expected
+
+
+CALLER = "arn:aws:iam::123456789012:role/orders-api-role"
+ADMITS = [
+    # (id, trust statements, Sid/ref admitting CALLER or None)
+    ("caller-arn", [trust({"AWS": CALLER}, sid="Me")], "Me"),
+    ("caller-account-root", [trust({"AWS": "arn:aws:iam::123456789012:root"})], "#0"),
+    ("caller-account-id", [trust({"AWS": "123456789012"})], "#0"),
+    ("star", [trust("*")], "#0"),
+    ("not-principal", [{"Effect": "Allow", "NotPrincipal": {"AWS": DEPLOYER}, "Action": "sts:AssumeRole"}], "#0"),
+    (
+        "external-id-still-admits",
+        [trust({"AWS": "123456789012"}, Condition={"StringEquals": {"sts:ExternalId": "x"}})],
+        "#0",
+    ),
+    ("other-role", [trust({"AWS": "arn:aws:iam::123456789012:role/other"})], None),
+    ("other-account", [trust({"AWS": "arn:aws:iam::999988887777:root"})], None),
+    ("lambda-service", [trust({"Service": "lambda.amazonaws.com"})], None),
+    ("web-identity-only", [trust({"AWS": CALLER}, "sts:AssumeRoleWithWebIdentity")], None),
+    ("deny", [{**trust({"AWS": CALLER}), "Effect": "Deny"}], None),
+]
+
+
+@pytest.mark.parametrize(("statements", "expected"), [c[1:] for c in ADMITS], ids=[c[0] for c in ADMITS])
+def test_trust_admits(statements: list[dict[str, Any]], expected: str | None) -> None:
+    found = admits(parse_policy(document(*statements)), CALLER)
+    assert (found.ref if found else None) == expected
+
+
+def test_role_assumable_needs_trust_and_privilege() -> None:
+    me = role_ci("orders-api-role", inline={"l": LOGS_POLICY})
+    account_trust = document(trust({"AWS": "arn:aws:iam::123456789012:root"}, sid="Acct"))
+    escalate = document({"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": "*"})
+    aws = role_reader(
+        me,
+        role_ci("admin", managed=[ADMIN_ARN], trust=account_trust),
+        role_ci("admin-lambda-only", managed=[ADMIN_ARN]),
+        role_ci("escalator", inline={"e": escalate}, trust=account_trust),
+        role_ci("plain", inline={"l": LOGS_POLICY}, trust=account_trust),
+    )
+    caller = load_role(aws, role_arn("orders-api-role"))
+    assert caller is not None
+    check = role_assumable(aws, caller)
+    found = check(role_arn("admin"))
+    assert found is not None and (found.name, found.why, found.trust_statement) == ("admin", "admin", "Acct")
+    escalator = check(role_arn("escalator"))
+    assert escalator is not None and escalator.why == "escalatable"
+    assert check(role_arn("admin-lambda-only")) is None  # trust admits only Lambda
+    assert check(role_arn("plain")) is None  # admits, but grants nothing worth having
+    assert check("arn:aws:iam::999988887777:role/admin") is None  # another account's role of that name
+    assert check(role_arn("orders-api-role")) is None
 
 
 def test_rules_judging_names_do_not_need_policy_documents() -> None:

@@ -76,6 +76,56 @@ class PublicAccessProhibitedTest(RuleTestCase):
         with self.assertRaisesRegex(InvalidParametersError, "Unknown parameter 'strict'"):
             RULE.evaluate_parameters({"strict": "true"})
 
+    def test_wildcards_in_the_caller_identity_do_not_restrict(self):
+        for condition in (
+            {"ArnLike": {"aws:SourceArn": "arn:aws:execute-api:us-east-1:*:abc123/*"}},
+            {"StringLike": {"aws:SourceAccount": "1234*"}},
+            {"StringLike": {"aws:PrincipalOrgID": "o-*"}},
+            {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-*/r-ab12/*"}},
+            {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::invoices-*"}},
+        ):
+            with self.subTest(condition=condition):
+                self.check(
+                    with_policy(permission("Loose", "*", condition=condition)),
+                    [("NON_COMPLIANT", "resource policy statement Loose allows anyone to invoke the function")],
+                )
+
+    def test_concrete_account_in_source_arn_restricts(self):
+        api = {"ArnLike": {"aws:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:*"}}
+        self.check(
+            with_policy(permission("Api", "*", condition=api)),
+            [("COMPLIANT", "none of 1 resource policy statements is public")],
+        )
+
+    def test_s3_bucket_without_source_account_is_public_as_aws_judges_it(self):
+        bucket = {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::invoices-inbox"}}
+        self.check(
+            with_policy(permission("S3", {"Service": "s3.amazonaws.com"}, condition=bucket)),
+            [
+                (
+                    "NON_COMPLIANT",
+                    "resource policy statement S3 lets any account's S3 bucket invoke it (add aws:SourceAccount)",
+                )
+            ],
+        )
+        pinned = {**bucket, "StringEquals": {"aws:SourceAccount": "123456789012"}}
+        self.check(
+            with_policy(permission("S3", {"Service": "s3.amazonaws.com"}, condition=pinned)),
+            [("COMPLIANT", "none of 1 resource policy statements is public")],
+        )
+
+    def test_public_and_s3_findings_are_both_named(self):
+        self.check(
+            with_policy(permission("Anyone", "*"), permission("S3", {"Service": "s3.amazonaws.com"})),
+            [
+                (
+                    "NON_COMPLIANT",
+                    "resource policy statement Anyone allows anyone to invoke the function; "
+                    "statement S3 lets any account's S3 bucket invoke it (add aws:SourceAccount)",
+                )
+            ],
+        )
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -2,14 +2,19 @@
 
 Admin means ``*`` or ``svc:*`` on every resource for iam, sts, lambda, s3, dynamodb, rds, ec2, kms or
 secretsmanager after explicit Denies and the permissions boundary (iam_analysis.py), or the AWS managed
-AdministratorAccess, PowerUserAccess or IAMFullAccess attached. A grant under a condition is still
-admin; the annotation marks it condition-scoped.
+AdministratorAccess, PowerUserAccess or IAMFullAccess attached (judged from their published grant, so
+the boundary caps them too). "Every resource" includes ARNs naming no resource (``table/*``,
+``arn:aws:s3:::*/*``) for their own service. A grant under a condition is still admin; the annotation
+marks it condition-scoped.
 
 Scenarios:
 - Given a role with least-privilege inline and managed policies, then COMPLIANT.
 - Given Action "*" on "*" (inline or customer managed), or "iam:*", then NON_COMPLIANT naming the statement.
 - Given AdministratorAccess / PowerUserAccess / IAMFullAccess attached, then NON_COMPLIANT naming it.
 - Given "*" taken away by an explicit Deny or capped by a boundary, then COMPLIANT.
+- Given AdministratorAccess attached under a boundary that caps it, then COMPLIANT; under one allowing iam:*,
+  then NON_COMPLIANT naming AdministratorAccess.
+- Given dynamodb:* on arn:aws:dynamodb:*:*:table/*, then NON_COMPLIANT; on one table, then COMPLIANT.
 - Given a role that no longer exists, then NOT_APPLICABLE.
 - Given a role CI missing from Config, then the role is read from IAM.
 - Given an unreadable policy document or a function CI without a role, then NON_COMPLIANT (cannot evaluate).

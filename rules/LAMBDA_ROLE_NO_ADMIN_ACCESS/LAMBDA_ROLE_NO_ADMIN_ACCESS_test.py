@@ -129,6 +129,30 @@ class NoAdminAccessTest(unittest.TestCase):
         with self.assertRaisesRegex(InvalidParametersError, "Unknown parameter 'services'"):
             RULE.evaluate_parameters({"services": "iam"})
 
+    def test_boundary_caps_administrator_access_attached_by_name(self):
+        boundary = policy_ci("lambda-boundary", LOGS_POLICY)
+        role = role_ci(ROLE, managed=[ADMIN_ARN], boundary=policy_arn("lambda-boundary"))
+        self.assertEqual(judge(role, boundary), [("COMPLIANT", f"execution role {ROLE} grants no admin access")])
+        loose = policy_ci("lambda-boundary", document({"Effect": "Allow", "Action": "iam:*", "Resource": "*"}))
+        self.assertEqual(
+            judge(role, loose),
+            [
+                (
+                    "NON_COMPLIANT",
+                    f"execution role {ROLE} grants admin access: AdministratorAccess via AdministratorAccess",
+                )
+            ],
+        )
+
+    def test_service_wildcard_on_every_table_arn_is_admin(self):
+        tables = document({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:*:*:table/*"})
+        self.assertEqual(
+            judge(role_ci(ROLE, inline={"t": tables})),
+            [("NON_COMPLIANT", f"execution role {ROLE} grants admin access: dynamodb:* via t/#0")],
+        )
+        one = document({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:*:*:table/orders"})
+        self.assertEqual(judge(role_ci(ROLE, inline={"t": one}))[0][0], "COMPLIANT")
+
 
 if __name__ == "__main__":
     unittest.main()

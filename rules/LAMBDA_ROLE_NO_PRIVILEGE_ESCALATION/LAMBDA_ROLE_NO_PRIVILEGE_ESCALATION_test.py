@@ -77,7 +77,8 @@ class NoPrivilegeEscalationTest(unittest.TestCase):
             [
                 (
                     "NON_COMPLIANT",
-                    f"execution role {ROLE} allows privilege escalation: lambda:UpdateFunctionCode via all/#0",
+                    f"execution role {ROLE} allows privilege escalation: lambda:UpdateFunctionCode via all/#0; "
+                    "lambda:UpdateFunctionConfiguration via all/#0",
                 )
             ],
         )
@@ -122,6 +123,81 @@ class NoPrivilegeEscalationTest(unittest.TestCase):
     def test_unknown_parameter_is_rejected(self):
         with self.assertRaisesRegex(InvalidParametersError, "Unknown parameter 'paths'"):
             RULE.evaluate_parameters({"paths": "x"})
+
+    def test_new_paths_are_named_with_their_statements(self):
+        cases = (
+            (["ecs:RegisterTaskDefinition", "ecs:RunTask"], "PassRole+ecs:RegisterTaskDefinition+RunTask"),
+            (["codebuild:CreateProject", "codebuild:StartBuild"], "PassRole+codebuild:Create/UpdateProject+StartBuild"),
+            (
+                ["sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"],
+                "PassRole+sagemaker:CreateNotebookInstance",
+            ),
+            (["sagemaker:CreateTrainingJob"], "PassRole+sagemaker:CreateTrainingJob"),
+            (["sagemaker:CreateProcessingJob"], "PassRole+sagemaker:CreateProcessingJob"),
+            (["glue:CreateJob", "glue:StartJobRun"], "PassRole+glue:Create/UpdateJob+StartJobRun"),
+            (["cloudformation:UpdateStack"], "PassRole+cloudformation:UpdateStack"),
+        )
+        for actions, path in cases:
+            with self.subTest(path=path):
+                doc = document(allow("iam:PassRole", Sid="Pass"), allow(actions, Sid="Run"))
+                self.assertEqual(
+                    judge(role_ci(ROLE, inline={"p": doc})),
+                    [("NON_COMPLIANT", f"execution role {ROLE} allows privilege escalation: {path} via p/Pass, p/Run")],
+                )
+                worker = role_ci("worker-role", inline={"logs": LOGS_POLICY})
+                scoped = document(allow("iam:PassRole", role_arn("worker-role")), allow(actions))
+                self.assertEqual(judge(role_ci(ROLE, inline={"p": scoped}), worker)[0][0], "COMPLIANT")
+
+    def test_update_configuration_of_other_functions(self):
+        other = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:billing"
+        self.assertEqual(
+            judge(role_ci(ROLE, inline={"c": document(allow("lambda:UpdateFunctionConfiguration", other))})),
+            [
+                (
+                    "NON_COMPLIANT",
+                    f"execution role {ROLE} allows privilege escalation: lambda:UpdateFunctionConfiguration via c/#0",
+                )
+            ],
+        )
+        own = document(allow("lambda:UpdateFunctionConfiguration", OWN))
+        self.assertEqual(judge(role_ci(ROLE, inline={"c": own}))[0][0], "COMPLIANT")
+
+    def test_ssm_on_every_instance_but_not_on_named_ones(self):
+        self.assertEqual(
+            judge(role_ci(ROLE, inline={"s": document(allow("ssm:SendCommand"))})),
+            [
+                (
+                    "NON_COMPLIANT",
+                    f"execution role {ROLE} allows privilege escalation: "
+                    "ssm:SendCommand/StartSession on every instance via s/#0",
+                )
+            ],
+        )
+        named = [f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0123456789abcdef0", "arn:aws:ssm:*::document/AWS-*"]
+        self.assertEqual(
+            judge(role_ci(ROLE, inline={"s": document(allow("ssm:SendCommand", named))}))[0][0], "COMPLIANT"
+        )
+
+    def test_assume_role_into_a_privileged_role_that_trusts_this_account(self):
+        account_trust = document(
+            {"Sid": "Ops", "Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}
+        )
+        hop = document(allow("sts:AssumeRole", role_arn("ops-admin"), Sid="Hop"))
+        me = role_ci(ROLE, inline={"hop": hop})
+        self.assertEqual(
+            judge(me, role_ci("ops-admin", managed=[ADMIN_ARN], trust=account_trust)),
+            [
+                (
+                    "NON_COMPLIANT",
+                    f"execution role {ROLE} allows privilege escalation: "
+                    "sts:AssumeRole into admin role ops-admin via hop/Hop, ops-admin trust/Ops",
+                )
+            ],
+        )
+        # The same admin role trusting only Lambda, or a plain role trusting the account: no path.
+        self.assertEqual(judge(me, role_ci("ops-admin", managed=[ADMIN_ARN]))[0][0], "COMPLIANT")
+        plain = role_ci("ops-admin", inline={"logs": LOGS_POLICY}, trust=account_trust)
+        self.assertEqual(judge(me, plain)[0][0], "COMPLIANT")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
 """LAMBDA_ROLE_NO_WILDCARD_RESOURCES: the execution role allows no write or permissions-management
-action on Resource "*".
+action on every resource.
+
+Every resource is Resource "*", NotResource, or an ARN whose resource part names nothing in its
+service's format (``arn:aws:s3:::*/*``, ``arn:aws:dynamodb:*:*:table/*``, ``arn:aws:sqs:*:*:*``,
+``arn:aws:lambda:*:*:function:*``); such an ARN reaches only the actions of its own service.
 
 Access levels come from the shipped IAM action table (iam_actions.py). Actions that accept no resource
 ARN (e.g. xray:PutTraceSegments) cannot be scoped and are not findings. *exemptActions* lists what an
@@ -11,6 +15,8 @@ Scenarios:
 - Given writes scoped to named resources (or only reads on "*"), then COMPLIANT.
 - Given s3:PutObject, iam:PutRolePolicy or "s3:Put*" on "*" (or NotResource), then NON_COMPLIANT naming the
   actions and the statement.
+- Given s3:PutObject on arn:aws:s3:::*/* or dynamodb:PutItem on table/*, then NON_COMPLIANT; on one bucket's
+  objects or one table, then COMPLIANT.
 - Given only the exempt actions on "*", then COMPLIANT.
 - Given a write on "*" removed by an explicit Deny, then COMPLIANT.
 - Given a role that no longer exists, then NOT_APPLICABLE.
@@ -57,7 +63,7 @@ class LAMBDA_ROLE_NO_WILDCARD_RESOURCES(ExecutionRoleRule):
     def assess_role(self, ci, aws, name, role, params):
         findings = wildcard_resource_writes(role.permissions, exempt=params["exemptActions"])
         if findings:
-            prefix = f"execution role {name} allows writes on Resource *: "
+            prefix = f"execution role {name} allows writes on every resource: "
             return [non_compliant(prefix + summarise(findings, 256 - len(prefix), actions=True))]
         return [compliant(f"execution role {name} scopes every write action to named resources")]
 

@@ -43,14 +43,19 @@ class NoWildcardResourcesTest(unittest.TestCase):
         role = role_ci(ROLE, inline={"uploads": document(allow("s3:PutObject", Sid="Upload"))})
         self.assertEqual(
             judge(role),
-            [("NON_COMPLIANT", f"execution role {ROLE} allows writes on Resource *: s3:PutObject via uploads/Upload")],
+            [
+                (
+                    "NON_COMPLIANT",
+                    f"execution role {ROLE} allows writes on every resource: s3:PutObject via uploads/Upload",
+                )
+            ],
         )
 
     def test_wildcard_action_in_customer_managed_policy_lists_riskiest_first(self):
         role = role_ci(ROLE, managed=[policy_arn("bucket-admin")])
         found = judge(role, policy_ci("bucket-admin", document(allow("s3:Put*"))))
         self.assertEqual(found[0][0], "NON_COMPLIANT")
-        prefix = f"execution role {ROLE} allows writes on Resource *: "
+        prefix = f"execution role {ROLE} allows writes on every resource: "
         self.assertTrue(found[0][1].startswith(prefix), found)
         first = found[0][1][len(prefix) :].split(",")[0]
         self.assertEqual(access_level(first), "Permissions management", found)
@@ -65,7 +70,7 @@ class NoWildcardResourcesTest(unittest.TestCase):
         )
         self.assertEqual(
             judge(role),
-            [("NON_COMPLIANT", f"execution role {ROLE} allows writes on Resource *: sqs:SendMessage via q/#0")],
+            [("NON_COMPLIANT", f"execution role {ROLE} allows writes on every resource: sqs:SendMessage via q/#0")],
         )
 
     def test_denied_write_is_compliant(self):
@@ -120,6 +125,33 @@ class _NoSuchRole:
         stubber.add_client_error("get_role", "NoSuchEntity", http_status_code=404)
         stubber.activate()
         return client
+
+    def test_arns_naming_no_resource_are_every_resource(self):
+        cases = (
+            ("s3:PutObject", "arn:aws:s3:::*/*"),
+            ("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:123456789012:table/*"),
+            ("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:*"),
+            ("sns:Publish", "arn:aws:sns:*:*:*"),
+            ("lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:123456789012:function:*"),
+        )
+        for action, resource in cases:
+            with self.subTest(resource=resource):
+                self.assertEqual(
+                    judge(role_ci(ROLE, inline={"w": document(allow(action, resource))})),
+                    [("NON_COMPLIANT", f"execution role {ROLE} allows writes on every resource: {action} via w/#0")],
+                )
+
+    def test_arns_naming_a_resource_are_scoped(self):
+        for action, resource in (
+            ("s3:PutObject", "arn:aws:s3:::invoices/*"),
+            ("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"),
+            ("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:orders-*"),
+            ("lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:123456789012:function:orders-api:*"),
+        ):
+            with self.subTest(resource=resource):
+                self.assertEqual(
+                    judge(role_ci(ROLE, inline={"w": document(allow(action, resource))}))[0][0], "COMPLIANT"
+                )
 
 
 if __name__ == "__main__":

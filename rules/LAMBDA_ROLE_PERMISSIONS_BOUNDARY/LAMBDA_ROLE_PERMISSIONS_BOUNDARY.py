@@ -2,18 +2,28 @@
 
 A boundary caps what the role can ever be granted, whatever policy is attached later. With
 *allowedBoundaryArns* (wildcards allowed, e.g. ``arn:aws:iam::*:policy/LambdaBoundary`` for every account
-of an organization) the boundary must be one of them; without it, any boundary passes.
+of an organization) the boundary must be one of them; without it, any boundary passes. A boundary that
+caps nothing (AdministratorAccess, or "*" on "*") is not a boundary: it passes only when
+allowedBoundaryArns names its exact ARN, never through a wildcard pattern.
 
 Scenarios:
 - Given a role with a boundary (and no allowedBoundaryArns), then COMPLIANT naming it.
 - Given a role without a boundary, then NON_COMPLIANT.
 - Given a boundary not matching allowedBoundaryArns, then NON_COMPLIANT naming it; matching, then COMPLIANT.
+- Given AdministratorAccess or a customer managed "*" on "*" as boundary, then NON_COMPLIANT (it caps nothing),
+  unless allowedBoundaryArns lists that exact ARN.
 - Given a role that no longer exists, then NOT_APPLICABLE.
 - Given allowedBoundaryArns that are not IAM policy ARNs, then InvalidParametersError naming it.
 """
 
+from lambda_compliance.domain.iam.analysis import boundary_caps_nothing
 from lambda_compliance.domain.iam.policy import action_matches
-from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, ExecutionRoleRule
+from lambda_compliance.domain.iam.role_data import (
+    ROLE_READ_ACTIONS,
+    ROLE_RELATED_TYPES,
+    ExecutionRoleRule,
+    boundary_policy,
+)
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
     RuleSpec,
@@ -49,6 +59,10 @@ class LAMBDA_ROLE_PERMISSIONS_BOUNDARY(ExecutionRoleRule):
         allowed = params["allowedBoundaryArns"]
         if allowed and not any(action_matches(pattern, boundary) for pattern in allowed):
             return [non_compliant(f"execution role {name} boundary {boundary} is not one of allowedBoundaryArns")]
+        if boundary not in allowed:
+            policy = boundary_policy(aws, role)
+            if policy is not None and boundary_caps_nothing(policy):
+                return [non_compliant(f"execution role {name} boundary {boundary} caps nothing (allows * on *)")]
         return [compliant(f"execution role {name} has permissions boundary {boundary}")]
 
 

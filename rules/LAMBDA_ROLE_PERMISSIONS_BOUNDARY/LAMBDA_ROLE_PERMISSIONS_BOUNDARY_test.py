@@ -51,6 +51,34 @@ class PermissionsBoundaryTest(unittest.TestCase):
         with self.assertRaisesRegex(InvalidParametersError, "Parameter 'allowedBoundaryArns' has an invalid value"):
             RULE.evaluate_parameters({"allowedBoundaryArns": "LambdaBoundary"})
 
+    def test_boundary_that_caps_nothing_is_not_approved(self):
+        admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+        star = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        open_boundary = policy_arn("open-boundary")
+        cases = (
+            (role_ci(ROLE, boundary=admin), admin),
+            (role_ci(ROLE, boundary=open_boundary), open_boundary),
+        )
+        for role, arn in cases:
+            with self.subTest(boundary=arn):
+                self.assertEqual(
+                    judge(role, policy_ci("open-boundary", star)),
+                    [("NON_COMPLIANT", f"execution role {ROLE} boundary {arn} caps nothing (allows * on *)")],
+                )
+                # A wildcard pattern is not an explicit approval; the exact ARN is.
+                self.assertEqual(
+                    judge(
+                        role,
+                        policy_ci("open-boundary", star),
+                        params={"allowedBoundaryArns": "arn:aws:iam::*:policy/*"},
+                    )[0][0],
+                    "NON_COMPLIANT",
+                )
+                self.assertEqual(
+                    judge(role, policy_ci("open-boundary", star), params={"allowedBoundaryArns": arn}),
+                    [("COMPLIANT", f"execution role {ROLE} has permissions boundary {arn}")],
+                )
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -3,7 +3,9 @@
 Any other principal allowed to sts:AssumeRole* (another account, a user, a federated identity, another
 service, "*" even under an organization condition, or NotPrincipal) gets the function's permissions
 without running the function. *allowedPrincipals* (wildcards allowed) lists the exceptions an
-organisation accepts, e.g. a deployment account's role.
+organisation accepts, e.g. a deployment account's role. An account id there matches the account in
+either spelling (``123456789012`` or the ``arn:aws:iam::123456789012:root`` IAM stores) and every
+principal of that account.
 
 Scenarios:
 - Given a trust policy for lambda.amazonaws.com (or edgelambda) only, then COMPLIANT.
@@ -11,6 +13,7 @@ Scenarios:
   and the principal.
 - Given Principal "*" (with or without conditions) or NotPrincipal, then NON_COMPLIANT.
 - Given the extra principal in allowedPrincipals, then COMPLIANT.
+- Given a root-ARN principal and its account id in allowedPrincipals (or the reverse), then COMPLIANT.
 - Given a role that no longer exists, then NOT_APPLICABLE; an unreadable trust policy, NON_COMPLIANT.
 """
 

@@ -98,6 +98,24 @@ class TrustPolicyRestrictedTest(unittest.TestCase):
         with self.assertRaisesRegex(InvalidParametersError, "Parameter 'allowedPrincipals' has an invalid value"):
             RULE.evaluate_parameters({"allowedPrincipals": "a b"})
 
+    def test_allowed_account_id_matches_the_root_arn_iam_stores(self):
+        stored = document(trust({"Service": "lambda.amazonaws.com"}), trust({"AWS": "arn:aws:iam::210987654321:root"}))
+        for allowed in ("210987654321", "arn:aws:iam::210987654321:root"):
+            with self.subTest(allowed=allowed):
+                self.assertEqual(
+                    judge(role_ci(ROLE, trust=stored), params={"allowedPrincipals": allowed}),
+                    [("COMPLIANT", f"execution role {ROLE} can be assumed by the Lambda service only")],
+                )
+        self.assertEqual(
+            judge(role_ci(ROLE, trust=stored), params={"allowedPrincipals": "999988887777"}),
+            [
+                (
+                    "NON_COMPLIANT",
+                    f"execution role {ROLE} can also be assumed by arn:aws:iam::210987654321:root (#1)",
+                )
+            ],
+        )
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -15,6 +15,10 @@ from lambda_compliance.testing import (
 RULE = module.LAMBDA_SERVICE_PRINCIPAL_SOURCE_RESTRICTED()
 S3 = {"Service": "s3.amazonaws.com"}
 BUCKET = {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::invoices-inbox"}}
+BUCKET_AND_ACCOUNT = {**BUCKET, "StringEquals": {"aws:SourceAccount": "123456789012"}}
+SNS = {"Service": "sns.amazonaws.com"}
+ALEXA = {"Service": "alexa-appkit.amazonaws.com"}
+SKILL = {"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.0f3c6a7e-5d1b-4c9e-8a2f-1b2c3d4e5f60"}}
 
 
 def with_policy(*statements):
@@ -30,9 +34,45 @@ class ServicePrincipalSourceRestrictedTest(RuleTestCase):
         self.check(lambda_ci(), [("NOT_APPLICABLE", "no permission for an AWS service principal")])
 
     def test_source_arn_restricts(self):
+        topic = {"ArnLike": {"AWS:SourceArn": "arn:aws:sns:us-east-1:123456789012:alerts"}}
+        self.check(
+            with_policy(permission("Sns", SNS, condition=topic), permission("S3", S3, condition=BUCKET_AND_ACCOUNT)),
+            [("COMPLIANT", "2 service permission(s) restricted to their source")],
+        )
+
+    def test_s3_bucket_arn_without_source_account_is_non_compliant(self):
         self.check(
             with_policy(permission("S3", S3, condition=BUCKET)),
+            [("NON_COMPLIANT", "statement S3 lets s3.amazonaws.com invoke the function without aws:SourceAccount")],
+        )
+
+    def test_wildcard_account_in_source_arn_does_not_restrict(self):
+        topic = {"ArnLike": {"AWS:SourceArn": "arn:aws:sns:us-east-1:*:alerts"}}
+        self.check(
+            with_policy(permission("Sns", SNS, condition=topic)),
+            [
+                (
+                    "NON_COMPLIANT",
+                    "statement Sns lets sns.amazonaws.com invoke the function "
+                    "without aws:SourceArn or aws:SourceAccount",
+                )
+            ],
+        )
+
+    def test_alexa_skill_is_restricted_by_its_event_source_token(self):
+        self.check(
+            with_policy(permission("Skill", ALEXA, condition=SKILL)),
             [("COMPLIANT", "1 service permission(s) restricted to their source")],
+        )
+        self.check(
+            with_policy(permission("Skill", ALEXA), permission("Sns", SNS)),
+            [
+                (
+                    "NON_COMPLIANT",
+                    "statement Skill, Sns lets alexa-appkit.amazonaws.com invoke the function without "
+                    "lambda:EventSourceToken; sns.amazonaws.com without aws:SourceArn or aws:SourceAccount",
+                )
+            ],
         )
 
     def test_source_account_restricts(self):
@@ -44,12 +84,11 @@ class ServicePrincipalSourceRestrictedTest(RuleTestCase):
 
     def test_unrestricted_service_grant_is_non_compliant(self):
         self.check(
-            with_policy(permission("S3Invoke", S3), permission("Ok", S3, condition=BUCKET)),
+            with_policy(permission("S3Invoke", S3), permission("Ok", S3, condition=BUCKET_AND_ACCOUNT)),
             [
                 (
                     "NON_COMPLIANT",
-                    "statement S3Invoke lets s3.amazonaws.com invoke the function "
-                    "without aws:SourceArn or aws:SourceAccount",
+                    "statement S3Invoke lets s3.amazonaws.com invoke the function without aws:SourceAccount",
                 )
             ],
         )

@@ -12,138 +12,63 @@ Judgement calls, made here once:
   must not disappear on a guess. A conditioned Allow is kept and marked ``scoped`` (its condition
   keys are reported), never treated as if the condition were absent nor dropped.
 * A boundary narrows actions only (resources of boundary statements are not intersected).
-* Resource ``*``, NotResource, and ARNs whose resource part is only wildcards (``arn:aws:s3:::*``,
-  ``arn:aws:iam::123456789012:role/*``) count as "every resource".
-* Write access on ``*`` is only a finding for actions that can be scoped to a resource at all:
-  ``xray:PutTraceSegments`` accepts nothing but ``*``.
+* Resource ``*``, NotResource, and ARNs whose resource part names no resource in any service's
+  ARN format (``arn:aws:s3:::*/*``, ``table/*``, ``function:*:*``; see ``iam_types``) count as
+  "every resource", for the admin and the wildcard-resource checks alike; a broad ARN reaches only
+  the actions of its own service.
+* Write access on every resource is only a finding for actions that can be scoped to a resource at
+  all: ``xray:PutTraceSegments`` accepts nothing but ``*``.
+* The admin policies attached by name (AdministratorAccess, PowerUserAccess, IAMFullAccess) are
+  judged from their published core grant, under the same Denies and boundary as every other grant:
+  a boundary that caps ``*`` caps AdministratorAccess too.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
 
 from lambda_compliance.domain.iam import actions as iam_actions
-from lambda_compliance.domain.iam.policy import Statement, action_matches, parse_policy
+from lambda_compliance.domain.iam.policy import Statement, action_matches
+from lambda_compliance.domain.iam.types import (
+    EffectivePermissions,
+    Finding,
+    Grant,
+    PolicyKind,
+    PolicySource,
+    is_broad_resource,
+)
 
-PolicyKind = Literal["inline", "customer-managed", "aws-managed", "boundary"]
+__all__ = [
+    "ADMIN_MANAGED_POLICIES",
+    "SENSITIVE_SERVICES",
+    "EffectivePermissions",
+    "Finding",
+    "Grant",
+    "PolicyKind",
+    "PolicySource",
+    "admin_grants",
+    "analyse",
+    "boundary_caps_nothing",
+    "is_broad_resource",
+    "statement_actions",
+    "summarise",
+    "wildcard_resource_writes",
+]
 
-# Attached by name, these are admin whatever their current document says.
-ADMIN_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
+# Attached by name, these are admin whatever their current document says: judged from the core
+# grant of their published document (AWS managed policy reference, e.g.
+# https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html), so a
+# permissions boundary caps them like any other grant.
+ADMIN_MANAGED_POLICIES: dict[str, dict[str, str | list[str]]] = {
+    "AdministratorAccess": {"Effect": "Allow", "Action": "*", "Resource": "*"},
+    "PowerUserAccess": {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+    "IAMFullAccess": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+}
 # Services where `svc:*` is account takeover or bulk data access.
 SENSITIVE_SERVICES = ("iam", "sts", "lambda", "s3", "dynamodb", "rds", "ec2", "kms", "secretsmanager")
 
-_AWS_MANAGED_ARN = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
-
-
-@dataclass(frozen=True)
-class PolicySource:
-    """One policy of an identity, parsed."""
-
-    name: str
-    kind: PolicyKind
-    statements: tuple[Statement, ...]
-    arn: str | None = None
-
-    @classmethod
-    def from_document(cls, name: str, kind: PolicyKind, document: object, arn: str | None = None) -> PolicySource:
-        """Parse ``document`` (dict, JSON or URL-encoded JSON); raises ``PolicyError``."""
-        return cls(name, kind, parse_policy(document), arn)  # type: ignore[arg-type]
-
-    @property
-    def aws_managed_name(self) -> str | None:
-        match = _AWS_MANAGED_ARN.match(self.arn or "")
-        return match.group("name") if match else None
-
-
-@dataclass(frozen=True)
-class Grant:
-    """What one Allow statement effectively grants."""
-
-    policy: str
-    kind: PolicyKind
-    statement: Statement
-    actions: frozenset[str]  # lower-case, after Deny and boundary
-    resources: tuple[str, ...]
-    not_resource: bool
-
-    @property
-    def where(self) -> str:
-        """``policy/Sid`` or ``policy/#index``: how an annotation points at the statement."""
-        return f"{self.policy}/{self.statement.ref}"
-
-    @property
-    def condition_keys(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c.key for c in self.statement.conditions))
-
-    @property
-    def scoped(self) -> bool:
-        return bool(self.statement.conditions)
-
-    @property
-    def all_resources(self) -> bool:
-        return self.not_resource or not self.resources or any(is_broad_resource(r) for r in self.resources)
-
-    @property
-    def star_resource(self) -> bool:
-        """Resource ``*`` itself (or NotResource): what the wildcard-resource rule is about."""
-        return self.not_resource or not self.resources or "*" in self.resources
-
-
-@dataclass(frozen=True)
-class EffectivePermissions:
-    sources: tuple[PolicySource, ...]
-    grants: tuple[Grant, ...]
-    boundary: PolicySource | None = None
-
-    def grants_for(self, action: str) -> list[Grant]:
-        action = action.lower()
-        return [g for g in self.grants if action in g.actions]
-
-    def allows(self, action: str) -> bool:
-        return bool(self.grants_for(action))
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A least-privilege problem, structured so annotations are built from data."""
-
-    check: Literal["admin", "wildcard-resource", "escalation"]
-    path: str  # "*", "iam:*", "AdministratorAccess", "PassRole+lambda:CreateFunction", ...
-    where: tuple[str, ...]  # statements ("policy/Sid") or attached policies that grant it
-    actions: tuple[str, ...] = ()  # AWS spelling, sorted
-    conditions: tuple[str, ...] = field(default=())  # condition keys scoping the grant
-
-    @property
-    def scoped(self) -> bool:
-        return bool(self.conditions)
-
-    def describe(self) -> str:
-        text = f"{self.path} via {', '.join(self.where)}"
-        return text + (f" (condition-scoped: {', '.join(self.conditions)})" if self.scoped else "")
-
 
 # --------------------------------------------------------------------------------- resources
-
-
-def is_broad_resource(resource: str) -> bool:
-    """``*`` or an ARN whose resource part is only wildcards, optionally after a type prefix."""
-    resource = resource.strip()
-    if not resource.strip("*"):
-        return True
-    parts = resource.split(":", 5)
-    if len(parts) < 6 or parts[0].lower() != "arn":
-        return False
-    tail = parts[5]
-    if not tail.strip("*?"):
-        return True
-    if parts[2].lower() == "s3":  # bucket[/key]: no type prefix, "b/*" is one bucket
-        return not tail.split("/", 1)[0].strip("*?")
-    # "role/*", "table/*", "function:*": a type prefix followed by nothing but wildcards.
-    head, sep, rest = tail.rpartition("/") if "/" in tail else tail.rpartition(":")
-    return bool(sep) and not rest.strip("*?") and "/" not in head and "*" not in head
 
 
 def _resource_covered(deny: Statement, grant_resources: tuple[str, ...], grant_not_resource: bool) -> bool:
@@ -215,27 +140,57 @@ def _by_risk(actions: Iterable[str]) -> tuple[str, ...]:
 
 
 def admin_grants(perms: EffectivePermissions) -> list[Finding]:
-    """``*`` or ``svc:*`` on every resource for the sensitive services, and admin policies by name."""
+    """``*`` or ``svc:*`` on every resource for the sensitive services, and admin policies by name,
+    each after the explicit Denies and the permissions boundary."""
     findings: list[Finding] = []
     named = set()
     for src in perms.sources:
         name = src.aws_managed_name
-        if src.kind == "aws-managed" and name in ADMIN_MANAGED_POLICIES:
-            named.add(src.name)
-            findings.append(Finding("admin", name, (src.name,)))
-    everything = iam_actions.all_actions()
-    for grant in perms.grants:
-        if grant.policy in named or not grant.all_resources:
+        if src.kind != "aws-managed" or name not in ADMIN_MANAGED_POLICIES:
             continue
-        if grant.actions >= everything:
-            path, actions = "*", ("*",)
-        else:
-            services = [s for s in SENSITIVE_SERVICES if _covers_service(grant.actions, s)]
-            if not services:
-                continue
-            path, actions = ", ".join(f"{s}:*" for s in services), tuple(f"{s}:*" for s in services)
-        findings.append(Finding("admin", path, (grant.where,), actions, grant.condition_keys))
+        named.add(src.name)
+        # The published grant, capped like the rest: a boundary or Deny may leave nothing admin.
+        core = PolicySource.from_document(src.name, "aws-managed", ADMIN_MANAGED_POLICIES[name], src.arn)
+        if _admin_paths(_capped(perms, core)):
+            findings.append(Finding("admin", name, (src.name,)))
+    for grant in perms.grants:
+        if grant.policy in named:
+            continue
+        path = _admin_path(grant)
+        if path is not None:
+            findings.append(Finding("admin", path[0], (grant.where,), path[1], grant.condition_keys))
     return findings
+
+
+def _capped(perms: EffectivePermissions, core: PolicySource) -> EffectivePermissions:
+    others = tuple(s for s in perms.sources if s.name != core.name)
+    denies = PolicySource("denies", "inline", tuple(st for s in others for st in s.statements if not st.allows))
+    return analyse([core, denies], perms.boundary)
+
+
+def _admin_paths(perms: EffectivePermissions) -> list[tuple[str, tuple[str, ...]]]:
+    return [p for g in perms.grants if (p := _admin_path(g)) is not None]
+
+
+def _admin_path(grant: Grant) -> tuple[str, tuple[str, ...]] | None:
+    if not grant.all_resources:
+        return None
+    if grant.actions >= iam_actions.all_actions() and grant.every_resource_of("*:*"):
+        return "*", ("*",)
+    services = [s for s in SENSITIVE_SERVICES if _covers_service(grant.actions, s) and grant.every_resource_of(s + ":")]
+    if not services:
+        return None
+    return ", ".join(f"{s}:*" for s in services), tuple(f"{s}:*" for s in services)
+
+
+def boundary_caps_nothing(boundary: PolicySource) -> bool:
+    """A permissions boundary that lets every action through on every resource (AdministratorAccess,
+    or ``*`` on ``*``): attached, it caps nothing."""
+    if boundary.aws_managed_name == "AdministratorAccess":
+        return True
+    return any(
+        g.actions >= iam_actions.all_actions() and g.every_resource_of("*:*") for g in analyse([boundary]).grants
+    )
 
 
 def _covers_service(actions: frozenset[str], service: str) -> bool:
@@ -244,7 +199,8 @@ def _covers_service(actions: frozenset[str], service: str) -> bool:
 
 
 def wildcard_resource_writes(perms: EffectivePermissions, exempt: Iterable[str] = ()) -> list[Finding]:
-    """Write or Permissions-management actions granted on Resource ``*``, one finding per statement.
+    """Write or Permissions-management actions granted on every resource (``*``, NotResource or a
+    broad ARN of the action's service), one finding per statement.
 
     ``exempt`` holds action patterns an organisation accepts on ``*`` (e.g. the ENI actions of
     Lambda's VPC access policy). Actions that accept no resource ARN are never findings.
@@ -252,19 +208,21 @@ def wildcard_resource_writes(perms: EffectivePermissions, exempt: Iterable[str] 
     exempt = tuple(exempt)
     findings = []
     for grant in perms.grants:
-        if not grant.star_resource:
+        if not grant.all_resources:
             continue
         writes = []
         for action in grant.actions:
             info = iam_actions.info(action)
             if info is None or info.level not in iam_actions.WRITE_LEVELS or not info.resource_scopable:
                 continue
+            if not grant.every_resource_of(action):
+                continue
             if any(action_matches(p, action) for p in exempt):
                 continue
             writes.append(action)
         if writes:
             findings.append(
-                Finding("wildcard-resource", "Resource *", (grant.where,), _by_risk(writes), grant.condition_keys)
+                Finding("wildcard-resource", "every resource", (grant.where,), _by_risk(writes), grant.condition_keys)
             )
     return findings
 
@@ -295,10 +253,3 @@ def _item(finding: Finding, actions: bool) -> str:
         shown += f" +{len(finding.actions) - 3}"
     text = f"{shown} via {', '.join(finding.where)}"
     return text + (f" (condition-scoped: {', '.join(finding.conditions)})" if finding.scoped else "")
-
-
-def escalation_paths(perms: EffectivePermissions, **kwargs: object) -> list[Finding]:
-    """See ``iam_escalation.escalation_paths`` (the path table lives there to keep modules small)."""
-    from lambda_compliance.domain.iam.escalation import escalation_paths as _paths  # import cycle otherwise
-
-    return _paths(perms, **kwargs)  # type: ignore[arg-type]

@@ -1,8 +1,8 @@
 """Privilege-escalation paths open to a compromised identity, as named data.
 
-Each ``EscalationPath`` lists the actions it needs (all of ``requires``; at least one of
-``any_of``) and whether it needs ``iam:PassRole``. ``escalation_paths`` checks them against
-``EffectivePermissions`` and names the statements that grant each path.
+Each ``EscalationPath`` lists its steps (every step needs one of its actions) and whether it needs
+``iam:PassRole``. ``escalation_paths`` checks them against ``EffectivePermissions`` and names the
+statements that grant each step.
 
 Resource rules, decided here:
 
@@ -10,123 +10,211 @@ Resource rules, decided here:
   resource, NotResource, or a specific role that ``role_is_admin`` says is admin. A PassRole
   scoped to specific non-admin roles (or roles we cannot look up) is not a finding.
   ``iam:PassedToService`` limiting the pass to another service closes the paths of the others.
-* ``lambda:UpdateFunctionCode`` only counts on functions other than the evaluated one.
-* ``sts:AssumeRole`` only counts on a wildcard resource.
+* ``lambda:UpdateFunctionCode`` and the plain ``lambda:UpdateFunctionConfiguration`` path (new
+  environment or layers: the injected code runs as the other function's role) only count on
+  functions other than the evaluated one. Swapping the role (with PassRole) counts on any function.
+* ``ssm:SendCommand`` / ``ssm:StartSession`` count on every instance (``*``, or a broad instance
+  ARN): some instance's profile is then reachable. On named instances they are not a finding.
+* ``sts:AssumeRole`` counts on a wildcard resource ("any role whose trust admits this account"),
+  and on a named role that ``role_assumable`` says is admin or escalatable and trusts this role
+  or its account (``AssumeTarget``). The lookup goes one hop: the target's own AssumeRole grants
+  are judged by the wildcard rule only, never chased further.
 * The IAM write paths count on any resource: even one named user or policy is a way up.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from lambda_compliance.domain.iam.actions import display
-from lambda_compliance.domain.iam.analysis import EffectivePermissions, Finding, Grant
 from lambda_compliance.domain.iam.policy import action_matches
+from lambda_compliance.domain.iam.types import EffectivePermissions, Finding, Grant, is_broad_resource
 
 PASSROLE = "iam:passrole"
+Scope = Literal["any", "other-functions", "every-instance", "wildcard"]
 
 
 @dataclass(frozen=True)
 class EscalationPath:
     name: str
-    requires: tuple[str, ...] = ()
-    any_of: tuple[str, ...] = ()
+    steps: tuple[tuple[str, ...], ...]  # every step; each satisfied by any one of its actions
     passrole: bool = False
     passed_to: str | None = None  # service principal the role is passed to
+    scope: Scope = "any"  # which resources of the non-PassRole steps open the path
     description: str = ""
+    subsumed_by: str | None = None  # a stronger path whose finding makes this one redundant
+
+
+def _each(*actions: str) -> tuple[tuple[str, ...], ...]:
+    return tuple((a,) for a in actions)
+
+
+def _passrole(name: str, service: str, steps: tuple[tuple[str, ...], ...], description: str) -> EscalationPath:
+    return EscalationPath(name, steps, passrole=True, passed_to=f"{service}.amazonaws.com", description=description)
 
 
 ESCALATION_PATHS: tuple[EscalationPath, ...] = (
-    EscalationPath(
+    _passrole(
         "PassRole+lambda:CreateFunction",
-        requires=("lambda:createfunction",),
-        passrole=True,
-        passed_to="lambda.amazonaws.com",
-        description="create a function running as a more privileged role, then invoke it directly "
+        "lambda",
+        _each("lambda:createfunction"),
+        "create a function running as a more privileged role, then invoke it directly "
         "or through lambda:CreateEventSourceMapping",
     ),
-    EscalationPath(
+    _passrole(
         "PassRole+lambda:UpdateFunctionConfiguration",
-        requires=("lambda:updatefunctionconfiguration",),
-        passrole=True,
-        passed_to="lambda.amazonaws.com",
-        description="swap an existing function's execution role for a more privileged one",
+        "lambda",
+        _each("lambda:updatefunctionconfiguration"),
+        "swap an existing function's execution role for a more privileged one",
     ),
     EscalationPath(
         "lambda:UpdateFunctionCode",
-        requires=("lambda:updatefunctioncode",),
+        _each("lambda:updatefunctioncode"),
+        scope="other-functions",
         description="replace the code of another function and act with its role",
     ),
     EscalationPath(
+        "lambda:UpdateFunctionConfiguration",
+        _each("lambda:updatefunctionconfiguration"),
+        scope="other-functions",
+        description="inject a layer or environment (AWS_LAMBDA_EXEC_WRAPPER, NODE_OPTIONS...) into another "
+        "function: the injected code runs as its role",
+        subsumed_by="PassRole+lambda:UpdateFunctionConfiguration",
+    ),
+    EscalationPath(
         "iam:CreatePolicyVersion",
-        requires=("iam:createpolicyversion",),
+        _each("iam:createpolicyversion"),
         description="write a new default version of a managed policy",
     ),
     EscalationPath(
         "iam:SetDefaultPolicyVersion",
-        requires=("iam:setdefaultpolicyversion",),
+        _each("iam:setdefaultpolicyversion"),
         description="roll a managed policy back to a more permissive version",
     ),
     EscalationPath(
         "iam:Attach*Policy",
-        any_of=("iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy"),
+        (("iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy"),),
         description="attach AdministratorAccess to an identity it controls",
     ),
     EscalationPath(
         "iam:Put*Policy",
-        any_of=("iam:putuserpolicy", "iam:putgrouppolicy", "iam:putrolepolicy"),
+        (("iam:putuserpolicy", "iam:putgrouppolicy", "iam:putrolepolicy"),),
         description="write an inline admin policy onto an identity it controls",
     ),
     EscalationPath(
         "iam:UpdateAssumeRolePolicy",
-        requires=("iam:updateassumerolepolicy",),
+        _each("iam:updateassumerolepolicy"),
         description="let itself assume a more privileged role",
     ),
     EscalationPath(
         "iam:CreateAccessKey",
-        requires=("iam:createaccesskey",),
+        _each("iam:createaccesskey"),
         description="mint long-term keys for another user",
     ),
     EscalationPath(
         "iam:Create/UpdateLoginProfile",
-        any_of=("iam:createloginprofile", "iam:updateloginprofile"),
+        (("iam:createloginprofile", "iam:updateloginprofile"),),
         description="set a console password for another user",
     ),
     EscalationPath(
         "iam:AddUserToGroup",
-        requires=("iam:addusertogroup",),
+        _each("iam:addusertogroup"),
         description="join a more privileged group",
     ),
-    EscalationPath(
+    _passrole(
         "PassRole+ec2:RunInstances",
-        requires=("ec2:runinstances",),
-        passrole=True,
-        passed_to="ec2.amazonaws.com",
-        description="start an instance with a more privileged instance profile",
+        "ec2",
+        _each("ec2:runinstances"),
+        "start an instance with a more privileged instance profile",
     ),
-    EscalationPath(
-        "PassRole+cloudformation:CreateStack",
-        requires=("cloudformation:createstack",),
-        passrole=True,
-        passed_to="cloudformation.amazonaws.com",
-        description="let CloudFormation create resources as a more privileged role",
+    _passrole(
+        "PassRole+ecs:RegisterTaskDefinition+RunTask",
+        "ecs-tasks",
+        (("ecs:registertaskdefinition",), ("ecs:runtask", "ecs:starttask")),
+        "register a task definition with a more privileged task role and run it",
     ),
-    EscalationPath(
+    _passrole(
+        "PassRole+codebuild:Create/UpdateProject+StartBuild",
+        "codebuild",
+        (("codebuild:createproject", "codebuild:updateproject"), ("codebuild:startbuild", "codebuild:startbuildbatch")),
+        "point a build project at a more privileged service role and run a build of its choosing",
+    ),
+    _passrole(
+        "PassRole+sagemaker:CreateNotebookInstance",
+        "sagemaker",
+        (
+            ("sagemaker:createnotebookinstance",),
+            ("sagemaker:createpresignednotebookinstanceurl", "sagemaker:createnotebookinstancelifecycleconfig"),
+        ),
+        "open a notebook running as a more privileged role (presigned URL or lifecycle script)",
+    ),
+    _passrole(
+        "PassRole+sagemaker:CreateTrainingJob",
+        "sagemaker",
+        _each("sagemaker:createtrainingjob"),
+        "run a container of its choosing as a more privileged role",
+    ),
+    _passrole(
+        "PassRole+sagemaker:CreateProcessingJob",
+        "sagemaker",
+        _each("sagemaker:createprocessingjob"),
+        "run a container of its choosing as a more privileged role",
+    ),
+    _passrole(
         "PassRole+glue:CreateDevEndpoint",
-        requires=("glue:createdevendpoint",),
-        passrole=True,
-        passed_to="glue.amazonaws.com",
-        description="open a Glue dev endpoint running as a more privileged role",
+        "glue",
+        _each("glue:createdevendpoint"),
+        "open a Glue dev endpoint running as a more privileged role",
+    ),
+    _passrole(
+        "PassRole+glue:Create/UpdateJob+StartJobRun",
+        "glue",
+        (("glue:createjob", "glue:updatejob"), ("glue:startjobrun", "glue:createtrigger")),
+        "run a Glue job script of its choosing as a more privileged role",
+    ),
+    _passrole(
+        "PassRole+cloudformation:CreateStack",
+        "cloudformation",
+        _each("cloudformation:createstack"),
+        "let CloudFormation create resources as a more privileged role",
+    ),
+    _passrole(
+        "PassRole+cloudformation:UpdateStack",
+        "cloudformation",
+        _each("cloudformation:updatestack"),
+        "give an existing stack a more privileged service role and change its resources",
+    ),
+    EscalationPath(
+        "ssm:SendCommand/StartSession on every instance",
+        (("ssm:sendcommand", "ssm:startsession"),),
+        scope="every-instance",
+        description="run commands on any managed instance and use its instance profile",
     ),
     EscalationPath(
         "sts:AssumeRole on *",
-        requires=("sts:assumerole",),
+        _each("sts:assumerole"),
+        scope="wildcard",
         description="assume any role whose trust policy admits this account",
     ),
 )
 
 RoleIsAdmin = Callable[[str], "bool | None"]
+
+
+@dataclass(frozen=True)
+class AssumeTarget:
+    """A role this identity may assume that is itself privileged."""
+
+    name: str
+    why: str  # "admin" | "escalatable"
+    trust_statement: str  # Sid or #index of the trust statement that admits the caller
+    conditions: tuple[str, ...] = ()  # condition keys on that trust statement
+
+
+RoleAssumable = Callable[[str], "AssumeTarget | None"]
 
 
 def _wildcard(resource: str) -> bool:
@@ -152,6 +240,31 @@ def _passrole_ok(grant: Grant, path: EscalationPath, role_is_admin: RoleIsAdmin 
     return False
 
 
+def _other_functions(grant: Grant, function_arn: str | None) -> bool:
+    if grant.not_resource or not grant.resources or not function_arn:
+        return True
+    own = function_arn.lower()
+    return any(r.lower() not in (own, own + ":*") for r in grant.resources)
+
+
+_INSTANCE_TYPES = ("instance", "managed-instance")
+
+
+def _every_instance(grant: Grant) -> bool:
+    if grant.not_resource or not grant.resources:
+        return True
+    for resource in grant.resources:
+        if not is_broad_resource(resource):
+            continue
+        parts = resource.split(":", 5)
+        if len(parts) < 6:
+            return True  # "*"
+        kind = re.split(r"[/:]", parts[5], maxsplit=1)[0].lower()
+        if not kind.strip("*?") or kind in _INSTANCE_TYPES:
+            return True
+    return False
+
+
 def _qualifies(
     action: str,
     grant: Grant,
@@ -161,11 +274,11 @@ def _qualifies(
 ) -> bool:
     if action == PASSROLE:
         return _passrole_ok(grant, path, role_is_admin)
-    if action == "lambda:updatefunctioncode" and function_arn:
-        own = function_arn.lower()
-        others = [r for r in grant.resources if r.lower() not in (own, own + ":*")]
-        return grant.not_resource or not grant.resources or bool(others)
-    if action == "sts:assumerole":
+    if path.scope == "other-functions":
+        return _other_functions(grant, function_arn)
+    if path.scope == "every-instance":
+        return _every_instance(grant)
+    if path.scope == "wildcard":
         return grant.not_resource or not grant.resources or any(_wildcard(r) for r in grant.resources)
     return True
 
@@ -177,15 +290,17 @@ def _scoping_keys(grant: Grant, action: str) -> tuple[str, ...]:
 
 
 def _best(
-    action: str,
+    actions: tuple[str, ...],
     perms: EffectivePermissions,
     path: EscalationPath,
     function_arn: str | None,
     role_is_admin: RoleIsAdmin | None,
-) -> Grant | None:
-    """A grant of ``action`` that opens the path, preferring an unscoped one."""
-    candidates = [g for g in perms.grants_for(action) if _qualifies(action, g, path, function_arn, role_is_admin)]
-    candidates.sort(key=lambda g: bool(_scoping_keys(g, action)))
+) -> tuple[str, Grant] | None:
+    """A grant of one of ``actions`` that opens the path, preferring an unscoped one."""
+    candidates = [
+        (a, g) for a in actions for g in perms.grants_for(a) if _qualifies(a, g, path, function_arn, role_is_admin)
+    ]
+    candidates.sort(key=lambda ag: bool(_scoping_keys(ag[1], ag[0])))
     return candidates[0] if candidates else None
 
 
@@ -193,30 +308,52 @@ def escalation_paths(
     perms: EffectivePermissions,
     function_arn: str | None = None,
     role_is_admin: RoleIsAdmin | None = None,
+    role_assumable: RoleAssumable | None = None,
     paths: tuple[EscalationPath, ...] = ESCALATION_PATHS,
 ) -> list[Finding]:
     """Every known path ``perms`` opens, naming the statements that grant each step."""
-    findings = []
+    findings: list[Finding] = []
     for path in paths:
+        if path.subsumed_by and any(f.path == path.subsumed_by for f in findings):
+            continue
         steps: list[tuple[str, Grant]] = []
-        needed = ((PASSROLE,) if path.passrole else ()) + path.requires
-        for action in needed:
-            grant = _best(action, perms, path, function_arn, role_is_admin)
-            if grant is None:
+        needed = (((PASSROLE,),) if path.passrole else ()) + path.steps
+        for options in needed:
+            found = _best(options, perms, path, function_arn, role_is_admin)
+            if found is None:
                 break
-            steps.append((action, grant))
+            steps.append(found)
         else:
-            if path.any_of:
-                options = [(a, _best(a, perms, path, function_arn, role_is_admin)) for a in path.any_of]
-                found = [(a, g) for a, g in options if g is not None]
-                if not found:
-                    continue
-                found.sort(key=lambda ag: bool(_scoping_keys(ag[1], ag[0])))
-                steps.append(found[0])
-            if not steps:
-                continue
             where = tuple(dict.fromkeys(g.where for _, g in steps))
             keys = tuple(dict.fromkeys(k for a, g in steps for k in _scoping_keys(g, a)))
             actions = tuple(display(a) for a, _ in steps)
             findings.append(Finding("escalation", path.name, where, actions, keys))
+    if role_assumable is not None:
+        findings.extend(assume_role_paths(perms, role_assumable))
+    return findings
+
+
+def assume_role_paths(perms: EffectivePermissions, role_assumable: RoleAssumable) -> list[Finding]:
+    """``sts:AssumeRole`` on named roles that are admin or escalatable and trust this identity."""
+    findings = []
+    seen: set[str] = set()
+    for grant in perms.grants_for("sts:assumerole"):
+        if grant.not_resource:
+            continue
+        for resource in grant.resources:
+            if _wildcard(resource) or resource.lower() in seen:
+                continue  # wildcards are the "sts:AssumeRole on *" path
+            seen.add(resource.lower())
+            target = role_assumable(resource)
+            if target is None:
+                continue
+            findings.append(
+                Finding(
+                    "escalation",
+                    f"sts:AssumeRole into {target.why} role {target.name}",
+                    (grant.where, f"{target.name} trust/{target.trust_statement}"),
+                    ("sts:AssumeRole",),
+                    tuple(dict.fromkeys((*grant.condition_keys, *target.conditions))),
+                )
+            )
     return findings

@@ -9,7 +9,10 @@ How conditions are judged (one place, so every rule agrees):
 
 * A condition *restricts* a public or service grant only when it names a known identity key
   (``SOURCE_KEYS``) with a positive operator (StringEquals/StringLike/ArnEquals/ArnLike and
-  their IgnoreCase form) and every value is concrete (not ``*``, not a bare wildcard ARN).
+  their IgnoreCase form) and every value is concrete: the part that identifies the caller (the
+  account id, the organization id, an ARN's account field) holds no wildcard and no policy
+  variable. ``arn:aws:sqs:*:111122223333:*`` restricts; ``arn:aws:sns:*:*:topic``,
+  ``o-*`` and ``1111*`` do not, nor does an S3 bucket ARN alone (no account; see ``_concrete``).
 * ``...IfExists`` does NOT restrict: when the caller's request lacks the key (a direct call from
   an anonymous principal has no ``aws:SourceArn``), the condition evaluates true.
 * ``ForAllValues:`` does NOT restrict either: it is true for an absent key. ``ForAnyValue:`` is
@@ -29,6 +32,8 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 __all__ = [
+    "S3_SERVICE",
+    "SERVICE_OWN_KEYS",
     "SERVICE_SOURCE_KEYS",
     "SOURCE_KEYS",
     "Condition",
@@ -38,7 +43,10 @@ __all__ = [
     "action_matches",
     "parse_policy",
     "public_statements",
+    "s3_unpinned_statements",
+    "service_pin_keys",
     "source_restriction",
+    "unpinned_services",
     "unrestricted_service_statements",
     "url_auth_none_statements",
 ]
@@ -65,6 +73,15 @@ SOURCE_KEYS: dict[str, str] = {
 }
 # The confused-deputy keys: what a service principal must be pinned with.
 SERVICE_SOURCE_KEYS = frozenset({"aws:sourcearn", "aws:sourceaccount"})
+S3_SERVICE = "s3.amazonaws.com"
+# Services that send neither aws:SourceArn nor aws:SourceAccount and are pinned by another key:
+# Alexa passes the skill ID as the event source token (AddPermission EventSourceToken,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html).
+SERVICE_OWN_KEYS: dict[str, tuple[str, ...]] = {
+    "alexa-appkit.amazonaws.com": ("lambda:EventSourceToken",),
+    "alexa-connectedhome.amazonaws.com": ("lambda:EventSourceToken",),
+}
+_DISPLAY = {**SOURCE_KEYS, "lambda:eventsourcetoken": "lambda:EventSourceToken"}
 
 _COMPARE = ("Equals", "NotEquals", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals")
 _OPERATORS = (
@@ -335,18 +352,37 @@ def _overlaps(a: str, b: str) -> bool:
     return action_matches(a, b) or action_matches(b, a)
 
 
-def _concrete(value: str) -> bool:
-    """A value that names something: not empty, not only wildcards, not an ARN that is all wildcards."""
+_ACCOUNT_KEYS = frozenset({"aws:sourceaccount", "aws:sourceowner", "aws:principalaccount"})
+_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+_ORG_PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:sourceorgpaths"})
+
+
+def _fixed(text: str) -> bool:
+    """No wildcard and no policy variable: the value names exactly one thing."""
+    return bool(text) and not any(c in text for c in "*?") and "${" not in text
+
+
+def _concrete(value: str, key: str = "") -> bool:
+    """Does ``value`` of condition ``key`` pin the caller to something an attacker cannot become?
+
+    The part that identifies the caller must be fixed: the whole account id or organization id,
+    the organization id at the head of an org path, and in an ARN the account field. An ARN with
+    no account (an S3 bucket) names a global name that anyone can register once it is free, so it
+    pins nothing by itself: AWS's managed rule lambda-function-public-access-prohibited and
+    Security Hub control Lambda.1 require aws:SourceAccount for S3
+    (https://docs.aws.amazon.com/config/latest/developerguide/lambda-function-public-access-prohibited.html).
+    """
     stripped = value.strip()
     if not stripped.strip("*?"):
         return False
+    if key in _ORG_PATH_KEYS:
+        return _fixed(stripped.split("/", 1)[0])
     parts = stripped.split(":", 5)
     if len(parts) == 6 and parts[0].lower() == "arn":
-        account, resource = parts[4], parts[5]
-        account_pinned = bool(account) and not any(c in account for c in "*?")
-        resource_named = bool(resource.strip("*?/:"))
-        return account_pinned or resource_named
-    return True
+        return _fixed(parts[4])
+    if key in _ARN_KEYS:
+        return False  # not an ARN: names no account
+    return _fixed(stripped)
 
 
 def _restricting(cond: Condition, keys: Iterable[str]) -> bool:
@@ -356,7 +392,7 @@ def _restricting(cond: Condition, keys: Iterable[str]) -> bool:
         and not cond.if_exists
         and cond.qualifier in (None, "ForAnyValue")
         and bool(cond.values)
-        and all(_concrete(v) for v in cond.values)
+        and all(_concrete(v, cond.key) for v in cond.values)
     )
 
 
@@ -370,7 +406,7 @@ def _deny_restricting(cond: Condition, keys: Iterable[str]) -> bool:
         and cond.operator in _NEGATED_MATCH
         and cond.qualifier is None
         and bool(cond.values)
-        and all(_concrete(v) for v in cond.values)
+        and all(_concrete(v, cond.key) for v in cond.values)
     )
 
 
@@ -386,7 +422,7 @@ def source_restriction(stmt: Statement, keys: Iterable[str] = SOURCE_KEYS) -> st
     keys = frozenset(k.lower() for k in keys)
     for cond in stmt.conditions:
         if _restricting(cond, keys):
-            return SOURCE_KEYS.get(cond.key, cond.key)
+            return _DISPLAY.get(cond.key, cond.key)
     return None
 
 
@@ -445,17 +481,50 @@ def public_statements(statements: Sequence[Statement]) -> list[Statement]:
     ]
 
 
+def service_pin_keys(service: str) -> tuple[str, ...]:
+    """What pins a grant to ``service`` to its caller's resource, in the order to advise it:
+    the service's own key (Alexa: lambda:EventSourceToken), aws:SourceAccount for S3 (a bucket ARN
+    names no account), else aws:SourceArn or aws:SourceAccount."""
+    if service in SERVICE_OWN_KEYS:
+        return SERVICE_OWN_KEYS[service]
+    if service == S3_SERVICE:
+        return ("aws:SourceAccount",)
+    return ("aws:SourceArn", "aws:SourceAccount")
+
+
+def unpinned_services(stmt: Statement) -> list[str]:
+    """The services of an Allow statement that it does not pin (see ``service_pin_keys``).
+
+    A service's own key, or a concrete aws:SourceArn / aws:SourceAccount, pins it: a key that the
+    service never sends makes the grant unusable to everyone, which is restricted too."""
+    if not stmt.allows or stmt.not_principal or stmt.principal is None:
+        return []
+    out = []
+    for service in stmt.principal.service:
+        keys = {k.lower() for k in SERVICE_OWN_KEYS.get(service, ())} | SERVICE_SOURCE_KEYS
+        if source_restriction(stmt, keys) is None:
+            out.append(service)
+    return out
+
+
 def unrestricted_service_statements(statements: Sequence[Statement]) -> list[Statement]:
-    """Allow statements to a service principal without a concrete aws:SourceArn/aws:SourceAccount
-    (the confused-deputy gap)."""
+    """Allow statements to a service principal that do not pin it to a concrete source (the
+    confused-deputy gap): no aws:SourceArn naming an account, no aws:SourceAccount, no service key."""
+    return [s for s in statements if unpinned_services(s)]
+
+
+def s3_unpinned_statements(statements: Sequence[Statement]) -> list[Statement]:
+    """Allow statements for the S3 service principal without a concrete aws:SourceAccount: AWS's
+    managed rule and Security Hub control Lambda.1 count them as public access, since a bucket
+    name (the only thing an S3 aws:SourceArn names) can be registered by another account."""
     return [
         s
         for s in statements
         if s.allows
         and not s.not_principal
         and s.principal is not None
-        and s.principal.service
-        and source_restriction(s, SERVICE_SOURCE_KEYS) is None
+        and S3_SERVICE in s.principal.service
+        and source_restriction(s, ("aws:sourceaccount",)) is None
     ]
 
 

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambda_compliance.domain.functions import lambda_api
-from lambda_compliance.domain.iam.policy import PolicyError, Statement, parse_policy, url_auth_none_statements
+from lambda_compliance.domain.iam.policy import (
+    PolicyError,
+    Statement,
+    parse_policy,
+    service_pin_keys,
+    unpinned_services,
+    url_auth_none_statements,
+)
 from lambda_compliance.runtime.annotations import listing
 from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
@@ -27,11 +34,6 @@ def policy_statements(ci: ConfigItem) -> tuple[Statement, ...]:
 def refs(statements: Sequence[Statement], budget: int = 100) -> str:
     """Statement names for an annotation: 'A, B and 2 more'."""
     return listing([s.ref for s in statements], budget)
-
-
-def principals(statements: Sequence[Statement]) -> str:
-    services = sorted({svc for s in statements if s.principal for svc in s.principal.service})
-    return ", ".join(services)
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,14 @@ def function_url_auth(aws: AwsReader, ci: ConfigItem) -> FunctionUrlAuth:
             return FunctionUrlAuth(None, statements)
         raise
     return FunctionUrlAuth(config, statements)
+
+
+def missing_pins(statements: Sequence[Statement]) -> str:
+    """``s3.amazonaws.com invoke the function without aws:SourceAccount; sns.amazonaws.com without
+    aws:SourceArn or aws:SourceAccount``: each unpinned
+    service with the key that would pin it, so the advice is one the user can apply."""
+    by_advice: dict[tuple[str, ...], list[str]] = {}
+    for service in dict.fromkeys(svc for s in statements for svc in unpinned_services(s)):
+        by_advice.setdefault(service_pin_keys(service), []).append(service)
+    parts = [f"{', '.join(services)} without {' or '.join(keys)}" for keys, services in by_advice.items()]
+    return "; ".join(parts).replace(" without ", " invoke the function without ", 1)

@@ -32,7 +32,9 @@ from typing import Any, ClassVar
 from rdklib import Evaluation
 
 from lambda_compliance.domain.iam.analysis import EffectivePermissions, PolicyKind, PolicySource, admin_grants, analyse
+from lambda_compliance.domain.iam.escalation import AssumeTarget, RoleAssumable, escalation_paths
 from lambda_compliance.domain.iam.policy import PolicyError, Statement, parse_policy
+from lambda_compliance.domain.iam.trust_policy import admits, arn_account
 from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 from lambda_compliance.runtime.rulebase import ComplianceRule, not_applicable
@@ -183,6 +185,44 @@ def role_is_admin(aws: AwsReader) -> Any:
     return check
 
 
+def role_assumable(aws: AwsReader, caller: RoleData) -> RoleAssumable:
+    """A ``role_assumable(arn)`` callback for escalation analysis: the role at ``arn`` when it is
+    admin or escalatable and its trust admits ``caller`` (by ARN or by account).
+
+    Limits, by design: roles are what this reader can see (the Config inventory, else IAM in this
+    account; another account's role is judged only when the inventory holds it, and a role of the
+    same name in another account never stands in for it); a role with an unreadable document is
+    not a finding; in a snapshot scan a target the snapshot lacks needs IAM, so the rule reports
+    skipped rather than pass; the target's own AssumeRole grants are not chased further (one hop)."""
+
+    def check(arn: str) -> AssumeTarget | None:
+        try:
+            target = load_role(aws, arn)
+        except RoleOutOfReach:  # another account's role this reader cannot see: unknown, not a path
+            return None
+        if target is None or target.problems or arn_account(target.arn) != arn_account(arn):
+            return None
+        if target.arn.lower() == caller.arn.lower():
+            return None
+        trust = admits(target.trust, caller.arn)
+        if trust is None:
+            return None
+        if target.is_admin:
+            why = "admin"
+        elif aws.memo(("role-escalatable", target.arn.lower()), lambda: _escalatable(aws, target)):
+            why = "escalatable"
+        else:
+            return None
+        keys = tuple(dict.fromkeys(c.key for c in trust.conditions))
+        return AssumeTarget(target.name, why, trust.ref, keys)
+
+    return check
+
+
+def _escalatable(aws: AwsReader, role: RoleData) -> bool:
+    return bool(escalation_paths(role.permissions, role_is_admin=role_is_admin(aws)))
+
+
 # ------------------------------------------------------------------------------------ reading
 
 
@@ -316,6 +356,23 @@ def _with_documents(aws: AwsReader, role: RoleData) -> RoleData:
             boundary_name = role.boundary_arn.rsplit("/", 1)[-1]
             boundary = _source(boundary_name, "boundary", document, role.boundary_arn, problems)
     return replace(role, managed=tuple(managed), boundary=boundary, problems=problems)
+
+
+def boundary_policy(aws: AwsReader, role: RoleData) -> PolicySource | None:
+    """The role's permissions boundary as a parsed policy, for judging what it caps; ``None``
+    without a boundary. An AWS managed boundary is judged by its ARN alone (no statements read:
+    Config never records it, and AdministratorAccess is the one that caps nothing), as is a
+    customer managed one whose document cannot be found or read."""
+    if not role.boundary_arn:
+        return None
+    name = role.boundary_arn.rsplit("/", 1)[-1]
+    if ":iam::aws:policy/" in role.boundary_arn:
+        return PolicySource(name, "boundary", (), role.boundary_arn)
+    try:
+        document = managed_policy_document(aws, role.boundary_arn)
+        return PolicySource.from_document(name, "boundary", document, role.boundary_arn)
+    except PolicyError:
+        return PolicySource(name, "boundary", (), role.boundary_arn)
 
 
 def managed_policy_document(aws: AwsReader, arn: str) -> Any:

@@ -39,6 +39,11 @@ SOURCE_KEYS = (
     "aws:principalarn",
 )
 SERVICE_SOURCE_KEYS = ("aws:sourcearn", "aws:sourceaccount")
+_ARN_KEYS = ("aws:sourcearn", "aws:principalarn")
+_ORG_PATH_KEYS = ("aws:principalorgpaths", "aws:sourceorgpaths")
+# Services pinned by the event source token (the Alexa skill ID), not by source account or ARN.
+TOKEN_SERVICES = ("alexa-appkit.amazonaws.com", "alexa-connectedhome.amazonaws.com")
+TOKEN_KEY = "lambda:eventsourcetoken"
 _POSITIVE_OPERATORS = ("stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike")
 # (operator, condition key) -> the AddPermission argument that writes it.
 _ADD_PERMISSION_CONDITIONS = {
@@ -145,16 +150,25 @@ def function_policy(lam, function_name):
     return [s for s in as_list(json.loads(response["Policy"]).get("Statement")) if isinstance(s, dict)]
 
 
-def _concrete(value):
-    """A condition value that names something: not only wildcards, not an ARN that is all wildcards."""
+def _fixed(text):
+    return bool(text) and not any(c in text for c in "*?") and "${" not in text
+
+
+def _concrete(value, key=""):
+    """Does a condition value pin the caller? The part naming it (account id, organization id, an
+    ARN's account field) must hold no wildcard or variable; an ARN without account (an S3 bucket)
+    pins nothing alone. The judgement of lambda_compliance.domain.iam.policy._concrete (a test keeps them in step)."""
     stripped = value.strip()
     if not stripped.strip("*?"):
         return False
+    if key in _ORG_PATH_KEYS:
+        return _fixed(stripped.split("/", 1)[0])
     parts = stripped.split(":", 5)
     if len(parts) == 6 and parts[0].lower() == "arn":
-        account_pinned = bool(parts[4]) and not any(c in parts[4] for c in "*?")
-        return account_pinned or bool(parts[5].strip("*?/:"))
-    return True
+        return _fixed(parts[4])
+    if key in _ARN_KEYS:
+        return False
+    return _fixed(stripped)
 
 
 def restricted_by(statement, keys):
@@ -167,9 +181,16 @@ def restricted_by(statement, keys):
             continue
         for key, values in block.items():
             values = as_list(values)
-            if key.lower() in keys and values and all(isinstance(v, str) and _concrete(v) for v in values):
+            if key.lower() in keys and values and all(isinstance(v, str) and _concrete(v, key.lower()) for v in values):
                 return True
     return False
+
+
+def service_pinned(statement, service):
+    """Is a grant to ``service`` pinned to its caller? S3 needs aws:SourceAccount (a bucket ARN names
+    no account); Alexa is pinned by lambda:EventSourceToken. As domain.iam.policy.unpinned_services."""
+    keys = (*SERVICE_SOURCE_KEYS, TOKEN_KEY) if service in TOKEN_SERVICES else SERVICE_SOURCE_KEYS
+    return restricted_by(statement, keys)
 
 
 def is_public(statement):

@@ -5,7 +5,7 @@ from botocore.exceptions import ClientError
 from lambda_compliance.remediation.sources._shared import (
     ACCOUNT_ID,
     FUNCTION_NAME,
-    SERVICE_SOURCE_KEYS,
+    TOKEN_SERVICES,
     RemediationError,
     add_permission_args,
     add_permission_command,
@@ -16,7 +16,7 @@ from lambda_compliance.remediation.sources._shared import (
     function_policy,
     param,
     remove_statement,
-    restricted_by,
+    service_pinned,
     service_principal,
     unchanged,
     wants_dry_run,
@@ -32,10 +32,12 @@ DOCUMENT = {
     "input": "FunctionName, and optionally SourceAccount, StatementId and SourceArn",
     "details": [
         "Finds the statements that let an AWS service (s3.amazonaws.com, sns.amazonaws.com...) invoke the function "
-        "without aws:SourceArn or aws:SourceAccount: any account's bucket or topic could then invoke it (the "
-        "confused deputy). Lambda permissions cannot be edited, so each is replaced: RemovePermission of that one "
-        "statement, then AddPermission with the same Sid, action, principal and conditions plus aws:SourceAccount "
-        "(and aws:SourceArn when given). If the AddPermission fails, the original statement is put back.",
+        "without aws:SourceArn or aws:SourceAccount (for S3, without aws:SourceAccount: a bucket ARN names no "
+        "account): any account's bucket or topic could then invoke it (the confused deputy). Alexa statements "
+        "need the skill ID as EventSourceToken and are left alone, named. Lambda permissions cannot be edited, "
+        "so each is replaced: RemovePermission of that one statement, then AddPermission with the same Sid, "
+        "action, principal and conditions plus aws:SourceAccount (and aws:SourceArn when given). If the "
+        "AddPermission fails, the original statement is put back.",
         "SourceAccount defaults to the function's own account. A statement AddPermission cannot recreate exactly "
         "(unknown conditions) is left alone and named. Every other statement stays.",
         "Invocations from another account's resources stop: this changes access, so run it with an operator's "
@@ -75,7 +77,7 @@ def handler(events, context):
     account = account or function_configuration(lam, function_name)["FunctionArn"].split(":")[4]
     statements = function_policy(lam, function_name)
     open_grants = [
-        s for s in statements if service_principal(s) and not restricted_by(s, SERVICE_SOURCE_KEYS) and s.get("Sid")
+        s for s in statements if service_principal(s) and not service_pinned(s, service_principal(s)) and s.get("Sid")
     ]
     if sid:
         if not any(s.get("Sid") == sid for s in statements):
@@ -84,23 +86,36 @@ def handler(events, context):
     previous = {"functionName": function_name, "originalStatements": open_grants}
     if not open_grants:
         return unchanged(f"every service statement of {function_name}'s policy names its source", previous)
-    plans, skipped = [], []
+    plans, skipped, token_only = [], [], []
     for statement in open_grants:
+        if service_principal(statement) in TOKEN_SERVICES:
+            token_only.append(statement["Sid"])  # a source account would not pin it: it needs the skill ID
+            continue
         original = add_permission_args(function_name, statement)
         if original is None:
             skipped.append(statement["Sid"])
             continue
         restricted = {**original, "SourceAccount": account, **({"SourceArn": source_arn} if source_arn else {})}
         plans.append((statement, original, restricted))
+    if not plans and token_only and not skipped:
+        raise RemediationError(
+            f"statement(s) {', '.join(token_only)} grant Alexa: restrict them by hand with the skill ID as "
+            "EventSourceToken"
+        )
     if not plans:
         raise RemediationError(
-            f"AddPermission cannot recreate statement(s) {', '.join(skipped)} exactly; restrict them by hand"
+            f"AddPermission cannot recreate statement(s) {', '.join(skipped + token_only)} exactly; "
+            "restrict them by hand"
         )
     names = ", ".join(statement["Sid"] for statement, _, _ in plans)
     scope = f"account {account}" + (f" and {source_arn}" if source_arn else "")
     action = f"replace statement(s) {names} of {function_name} with the same grant restricted to {scope}"
     if skipped:
         action += f" (left {', '.join(skipped)} alone: AddPermission cannot recreate them)"
+    if token_only:
+        action += (
+            f" (left Alexa statement(s) {', '.join(token_only)} alone: they need the skill ID as EventSourceToken)"
+        )
     undo = "; ".join(
         f"aws lambda remove-permission --function-name {function_name} --statement-id {statement['Sid']} && "
         + add_permission_command(function_name, statement)
