@@ -91,9 +91,28 @@ def test_vpc_attachment_rejects_malformed_config(bad):
         network.vpc_attachment(ConfigItem.of(lambda_ci(vpcConfig=bad)))
 
 
-def test_wildcard_and_unlisted_origins():
-    origins = ["*", "https://Shop.example.com/", "http://localhost:3000", "https://*.example.com"]
-    assert settings.wildcard_origins(origins) == ["*", "https://*.example.com"]
+@pytest.mark.parametrize(
+    ("origin", "is_open"),
+    [
+        ("*", True),
+        ("https://*.example.com", True),
+        ("null", True),  # opaque origin: sandboxed iframes, data: and file: documents
+        ("NULL", True),
+        (" null ", True),
+        ("https://null.example.com", False),
+        ("https://example.com/null", False),
+        ("http://nullable.io", False),
+        ("https://shop.example.com", False),
+        ("http://localhost:3000", False),
+    ],
+)
+def test_open_origins(origin, is_open):
+    assert settings.open_origins(["https://shop.example.com", origin]) == ([origin] if is_open else [])
+
+
+def test_open_and_unlisted_origins():
+    origins = ["*", "https://Shop.example.com/", "http://localhost:3000", "https://*.example.com", "null"]
+    assert settings.open_origins(origins) == ["*", "https://*.example.com", "null"]
     assert settings.unlisted_origins(origins, []) == []
     assert settings.unlisted_origins(origins, ["https://shop.example.com"]) == ["http://localhost:3000"]
     assert settings.cors_origins({"Cors": {"AllowOrigins": ["https://a", 3]}}) == ("https://a",)
