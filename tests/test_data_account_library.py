@@ -78,6 +78,17 @@ def test_schedules_that_cannot_be_bounded(expression):
         ("/app/SECRET", "secret"),
         ("/app/db/credentials", "credentials"),
         ("/analytics/warehouse/connection-string", "connection string"),
+        # plurals, as StringList parameters are usually named
+        ("/app/db/passwords", "password"),
+        ("/app/partner/api-keys", "api key"),
+        ("/app/partner/apiKeys", "api key"),
+        ("/ops/ssh-keys", "ssh key"),
+        ("/ops/deploy/private-keys", "private key"),
+        ("/iam/rotation/access-keys", "access key"),
+        ("/app/client-secrets", "secrets"),
+        ("/app/allowed-tokens", "tokens"),
+        ("/analytics/connection-strings", "connection string"),
+        ("/app/passphrases", "passphrase"),
     ],
 )
 def test_secret_named_parameters(name, marker):
@@ -99,6 +110,18 @@ def test_secret_named_parameters(name, marker):
         "/app/public-key",
         "/app/feature-key",
         "/payments/stripe/api-key-name",
+        # plurals of metadata and of words that are no secret alone
+        "/app/secret-arns",
+        "/app/api-key-names",
+        "/payments/auth/token-endpoints",
+        "/app/db/password-urls",
+        "/app/partition-keys",
+        "/app/public-keys",
+        "/app/keys",
+        "/app/monkeys",
+        "/app/allowed-origins",
+        "/app/subnet-ids",
+        "/app/passes",
     ],
 )
 def test_names_that_are_not_secrets(name):
