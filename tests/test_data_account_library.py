@@ -10,7 +10,15 @@ from lambda_compliance import cloudtrail_events, collectors, kms_keys, rotation_
 from lambda_compliance.collectors import data_stores
 from lambda_compliance.config_fields import bean_keys, bean_name
 from lambda_compliance.testing import ACCOUNT, reader
-from lambda_compliance.testing_data import CREATED, KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
+from lambda_compliance.testing_data import (
+    AWS_KEY_ID,
+    CREATED,
+    KEY_ID,
+    StubbedServices,
+    key_arn,
+    key_metadata,
+    kms_key_ci,
+)
 
 
 @pytest.mark.parametrize(
@@ -263,6 +271,67 @@ def test_key_facts_describe_unrecorded_keys_once():
     aws = kms.reader()
     assert kms_keys.key_facts(aws, "alias/payments").customer_managed
     assert kms_keys.key_facts(aws, "alias/payments").customer_managed  # cached: one request
+    kms.assert_done()
+
+
+_AWS_ADVICE = "use a customer managed key"
+_CMK_ADVICE = "use a customer managed KMS key"
+
+
+# (reference, recorded key CIs, DescribeKey answer or error code, customer managed, annotation)
+CMK_VERDICTS = [
+    (None, [], None, False, f"encrypted with the default key; {_CMK_ADVICE}"),
+    ("", [], None, False, f"encrypted with the default key; {_CMK_ADVICE}"),
+    ("  ", [], None, False, f"encrypted with the default key; {_CMK_ADVICE}"),
+    (key_arn(), [kms_key_ci()], None, True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    (KEY_ID, [kms_key_ci()], None, True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    (key_arn(account="210987654321"), [], None, True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    ("alias/payments", [], key_metadata(), True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    (key_arn(), [], key_metadata(), True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    # an ARN of the key/<uuid> form that belongs to an AWS managed key (aws/lambda, aws/dynamodb, ...)
+    (
+        key_arn(AWS_KEY_ID),
+        [kms_key_ci(AWS_KEY_ID, manager="AWS")],
+        None,
+        False,
+        f"encrypted with AWS managed KMS key {AWS_KEY_ID}; {_AWS_ADVICE}",
+    ),
+    (
+        key_arn(AWS_KEY_ID),
+        [],
+        key_metadata(AWS_KEY_ID, "AWS"),
+        False,
+        f"encrypted with AWS managed KMS key {AWS_KEY_ID}; {_AWS_ADVICE}",
+    ),
+    ("alias/aws/lambda", [], None, False, f"encrypted with AWS managed KMS key alias/aws/lambda; {_AWS_ADVICE}"),
+    (
+        f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/lambda",
+        [],
+        None,
+        False,
+        f"encrypted with AWS managed KMS key alias/aws/lambda; {_AWS_ADVICE}",
+    ),
+    (key_arn(), [], "NotFoundException", False, f"KMS key {KEY_ID} was not found; {_CMK_ADVICE}"),
+    # a deleted key CI is not trusted: DescribeKey decides
+    (
+        key_arn(),
+        [kms_key_ci(status="ResourceDeleted")],
+        "NotFoundException",
+        False,
+        f"KMS key {KEY_ID} was not found; {_CMK_ADVICE}",
+    ),
+]
+
+
+@pytest.mark.parametrize(("reference", "recorded", "described", "customer", "annotation"), CMK_VERDICTS)
+def test_customer_managed_verdict(reference, recorded, described, customer, annotation):
+    kms = StubbedServices()
+    if isinstance(described, str):
+        kms.add_error("kms", "describe_key", described, 400)
+    elif described is not None:
+        kms.add("kms", "describe_key", described, {"KeyId": reference})
+    verdict = kms_keys.customer_managed_verdict(kms.reader(recorded), reference, "the default key")
+    assert (verdict.customer_managed, verdict.annotation) == (customer, annotation)
     kms.assert_done()
 
 
