@@ -223,7 +223,8 @@ CLOUD_CONNECTIONS = (
         ),
         (
             "FLOW",
-            f"https://prod-12.westeurope.logic.azure.com:443/workflows/{_rand(32, _HEX)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={_rand(43, _URLSAFE)}",
+            f"https://prod-12.westeurope.logic.azure.com:443/workflows/{_rand(32, _HEX)}/triggers/manual/paths/invoke"
+            f"?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={_rand(43, _URLSAFE)}",
             SAS,
         ),
     ],
@@ -271,7 +272,8 @@ WEBHOOKS = (
         ),
         (
             "TEAMS",
-            f"https://acme.webhook.office.com/webhookb2/{_uuid()}@{_uuid()}/IncomingWebhook/{_rand(32, _HEX)}/{_uuid()}/V2{_rand(20)}",
+            f"https://acme.webhook.office.com/webhookb2/{_uuid()}@{_uuid()}/IncomingWebhook/{_rand(32, _HEX)}/"
+            f"{_uuid()}/V2{_rand(20)}",
             "Microsoft Teams webhook URL",
         ),
         (
@@ -281,12 +283,14 @@ WEBHOOKS = (
         ),
         (
             "GCHAT",
-            f"https://chat.googleapis.com/v1/spaces/AAAA{_rand(7)}/messages?key=AIza{_rand(35, _URLSAFE)}&token={_rand(43, _URLSAFE)}%3D",
+            f"https://chat.googleapis.com/v1/spaces/AAAA{_rand(7)}/messages?key=AIza{_rand(35, _URLSAFE)}"
+            f"&token={_rand(43, _URLSAFE)}%3D",
             "Google Chat webhook URL",
         ),
         (
             "GCHAT_THREAD",
-            f"https://chat.googleapis.com/v1/spaces/AAAA{_rand(7)}/messages?threadKey=x&key=AIza{_rand(35, _URLSAFE)}&token={_rand(43, _URLSAFE)}",
+            f"https://chat.googleapis.com/v1/spaces/AAAA{_rand(7)}/messages?threadKey=x"
+            f"&key=AIza{_rand(35, _URLSAFE)}&token={_rand(43, _URLSAFE)}",
             "Google Chat webhook URL",
         ),
         (
@@ -302,7 +306,8 @@ WEBHOOKS = (
         ),
         (
             "ZAP",
-            f"https://hooks.zapier.com/hooks/catch/{_rand(7, string.digits)}/{_rand(7, string.ascii_lowercase + string.digits)}/",
+            f"https://hooks.zapier.com/hooks/catch/{_rand(7, string.digits)}/"
+            f"{_rand(7, string.ascii_lowercase + string.digits)}/",
             "webhook URL with embedded secret",
         ),
         (
@@ -414,7 +419,8 @@ PRIVATE_KEYS = (
         ("WRAPPED", "\\n".join(_der_b64(_PKCS8_RSA)[i : i + 64] for i in range(0, 800, 64)), "private key block"),
         (
             "PPK",
-            f"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n{_b64(48)}\nPrivate-Lines: 1\n{_b64(32)}",
+            f"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n{_b64(48)}"
+            f"\nPrivate-Lines: 1\n{_b64(32)}",
             "private key block",
         ),
         (

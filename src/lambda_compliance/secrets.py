@@ -189,6 +189,8 @@ def _is_private_jwk(document: dict[object, object]) -> bool:
     # A JSON Web Key with "d" holds the private exponent / scalar (RFC 7518 section 6).
     private = document.get("d")
     return isinstance(document.get("kty"), str) and isinstance(private, str) and len(private) >= 16
+
+
 # --- value shapes -------------------------------------------------------------
 
 

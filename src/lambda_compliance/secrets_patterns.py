@@ -140,7 +140,10 @@ VENDOR_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         ),
     ),
     # Bot API tokens: the bot's numeric id, a colon, and 35 characters that start with "AA".
-    (TELEGRAM, re.compile(r"(?:(?<=/bot)|(?<![A-Za-z0-9_:]))\d{8,10}:(?P<body>AA[A-Za-z0-9_\-]{33})(?![A-Za-z0-9_\-])")),
+    (
+        TELEGRAM,
+        re.compile(r"(?:(?<=/bot)|(?<![A-Za-z0-9_:]))\d{8,10}:(?P<body>AA[A-Za-z0-9_\-]{33})(?![A-Za-z0-9_\-])"),
+    ),
     (STRIPE, re.compile(_B + r"(?:sk|rk)_live_(?P<body>[A-Za-z0-9]{16,247})" + _E)),
     (GOOGLE, re.compile(_B + r"AIza(?P<body>[A-Za-z0-9_\-]{35})" + _E)),
     (SENDGRID, re.compile(_B + r"SG\.(?P<body>[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})" + _E)),
