@@ -523,6 +523,9 @@ GUESSABLE_PASSWORDS = (
         ("PASS_THROUGH", "headers"),  # "pass" is not "password": no dictionary check
         ("SMTP_PASS", "relay"),
         ("PASSWORD_HASH_ALGORITHM", "argon"),
+        ("PASSWORD_STRENGTH", "strong"),
+        ("PASSWORD_ENCODER", "bcrypt"),
+        ("PASSWORD_COMPLEXITY", "high"),
     ],
 )
 
@@ -556,6 +559,10 @@ CIPHERTEXT_NAMES = (
         ("ENCRYPTED_DB_PASSWORD", "${ENCRYPTED_DB_PASSWORD}"),
         ("ENCRYPTED_DB_PASSWORD", "/prod/db/password"),
         ("ENC_MODE", "kms"),
+        ("ENCRYPT", "aes256"),
+        ("DATA_ENC", "base64"),
+        ("ENC", "utf8"),
+        ("ENCRYPTED_BUCKET", "orders-archive"),
     ],
 )
 

@@ -410,6 +410,7 @@ def _name_role(name: str) -> _NameRole:
     words = [word.lower() for word in p.NAME_WORDS.findall(clipped)]
     public = clipped.upper().startswith(p.PUBLIC_NAME_PREFIXES) or any(w in p.PUBLIC_NAME_WORDS for w in words)
     ciphertext = [index for index, word in enumerate(words) if word in p.CIPHERTEXT_WORDS]
+    words_before = words
     if ciphertext:
         words = [word for word in words if word not in p.CIPHERTEXT_WORDS and word != "kms"]
     elif any(word in p.NON_SECRET_WORDS for word in words):
@@ -431,10 +432,9 @@ def _name_role(name: str) -> _NameRole:
     if any(word in p.METADATA_WORDS for word in words[last + 1 :]):
         return _NameRole(None, aws_hint=False, api_key=False, public=public)
     if secret_class is None:
-        # ENCRYPTED_VALUE, CIPHERTEXT: a promise of ciphertext and nothing else.
-        if ciphertext and words and all(word in p.CIPHERTEXT_NOUNS for word in words):
-            return _NameRole("password", aws_hint=False, api_key=False, promises_ciphertext=True)
-        if ciphertext and not words:
+        # ENCRYPTED_VALUE, CIPHERTEXT_BLOB: a promise of ciphertext and nothing else.
+        promise = any(words_before[index] in p.CIPHERTEXT_ONLY_WORDS for index in ciphertext)
+        if promise and words and all(word in p.CIPHERTEXT_NOUNS for word in words):
             return _NameRole("password", aws_hint=False, api_key=False, promises_ciphertext=True)
         return _NameRole(None, aws_hint=False, api_key=False, public=public)
     aws_hint = (

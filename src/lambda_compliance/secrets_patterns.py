@@ -315,6 +315,8 @@ METADATA_WORDS: Final = frozenset(
         "email", "subject", "message", "link", "page", "queue", "topic", "function", "role", "group", "rule",
         "schema", "column", "attribute", "index", "flag", "feature", "tier", "namespace", "metric", "event",
         "stream", "channel", "log", "folder", "description", "desc", "comment", "note", "notes",
+        "strength", "complexity", "hasher", "hashing", "encoder", "validator", "validation", "requirements",
+        "checker", "history", "reuse", "attempts",
     }
 )  # fmt: skip
 # Never plaintext key material: public by design (STRIPE_PUBLISHABLE_KEY,
@@ -324,9 +326,10 @@ NON_SECRET_WORDS: Final = frozenset({"public", "publishable", "pub", "pubkey", "
 PUBLIC_KEY_QUALIFIERS: Final = frozenset({"site", "publishable", "public", "pub", "browser"})
 # Names that promise ciphertext (KMS_ENCRYPTED_DB_PASSWORD, ENC_API_TOKEN, DB_PASSWORD_CIPHERTEXT):
 # the value must then look like ciphertext, or the promise hides a plaintext credential.
-CIPHERTEXT_WORDS: Final = frozenset({"encrypted", "ciphertext", "enc", "encrypt"})
-# With a ciphertext word and none of these nouns nor a secret word, a name promises nothing secret
-# (ENCRYPTED_FIELDS, ENC_ALGORITHM).
+CIPHERTEXT_WORDS: Final = frozenset({"encrypted", "ciphertext", "enc"})
+# Without a secret word, only ENCRYPTED/CIPHERTEXT followed by one of these nouns promises a
+# ciphertext (ENCRYPTED_VALUE); ENCRYPTED_FIELDS, ENC_ALGORITHM, DATA_ENC promise nothing secret.
+CIPHERTEXT_ONLY_WORDS: Final = frozenset({"encrypted", "ciphertext"})
 CIPHERTEXT_NOUNS: Final = frozenset({"value", "data", "blob", "string", "text", "payload", "b64", "base64"})
 # Password-named variables whose word says password outright (not PASS, PW): a dictionary word there
 # is a weak password, not configuration.
