@@ -535,6 +535,8 @@ def _looks_secret(text: str, secret_class: NameClass) -> bool:
     value = text[prefix.end() :].strip() if prefix else text
     if _is_placeholder(value) or _is_harmless(value) or _is_path(value):
         return False
+    if prefix and p.AUTH_PARAM.fullmatch(value):
+        return False  # a challenge (Basic realm="orders"), not a credential
     # Prose ("stored in vault") and passphrases alike; the former is far more
     # common in configuration than the latter.
     if any(char.isspace() for char in value) or p.SEPARATED_WORDS.fullmatch(value):

@@ -259,6 +259,7 @@ HOSTNAME: Final = re.compile(
 EMAIL: Final = re.compile(r"[^@\s]{1,128}@[a-z0-9.\-]{1,253}\.[a-z]{2,24}", re.IGNORECASE)
 ANY_URL: Final = re.compile(r"[a-z][a-z0-9+.\-]{0,30}://\S{0,4096}", re.IGNORECASE)
 AUTH_SCHEME_PREFIX: Final = re.compile(r"(?i)(?:bearer|basic|token|apikey|api-key)\s{1,4}")
+AUTH_PARAM: Final = re.compile(r'[A-Za-z_\-]{1,40}="[^"]{0,200}"(?:,\s{0,4}[A-Za-z_\-]{1,40}="[^"]{0,200}"){0,10}')
 # A whole value shaped like an Authorization header, under any variable name.
 AUTHORIZATION_VALUE: Final = re.compile(
     r"(?i)(?:(?:proxy-)?authorization\s{0,4}[:=]\s{0,4})?[\"']?(?P<scheme>bearer|basic|token)\s{1,4}"
