@@ -489,6 +489,8 @@ BLOBS = (
         ("ONE_LINE", "mode=strict"),
         ("PROSE", "Set DB_PASSWORD in Secrets Manager.\nSee the runbook."),
         ("CSV", "name,age\nalice,30\nbob,25"),
+        ("CREDENTIALS", '{"region":"eu-west-1","user":"svc-ledger"}'),  # a secret-named blob without secrets
+        ("DB_CREDENTIALS", "DB_HOST=db.internal\nDB_USER=svc-ledger"),
     ],
 )
 

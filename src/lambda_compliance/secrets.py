@@ -113,33 +113,34 @@ def _classify(name: str, value: str, depth: int = 0) -> str | None:
         kinds.add(p.AWS_SECRET_KEY)
     if role.api_key and p.HEX32.fullmatch(text) and not _is_dummy(text):
         kinds.add(p.HEX_API_KEY)
-    if not kinds:
-        kinds.update(_structured_kinds(text, depth))
-    if not kinds and role.secret_class is not None:
+    structured = None if kinds else _structured_kinds(text, depth)
+    if structured:
+        kinds.update(structured)
+    # A blob's members were judged one by one; its text as a whole is no password.
+    if not kinds and structured is None and role.secret_class is not None:
         kind = _value_kind(text, role)
         if kind is not None:
             kinds.add(kind)
     return min(kinds, key=p.RANK.__getitem__) if kinds else None
 
 
-def _structured_kinds(text: str, depth: int) -> Iterator[str]:
-    # A JSON object is judged by its members: {"password": "..."} leaks
-    # whatever the variable is called, {"region": "..."} never does; so are
-    # dotenv, INI, properties and YAML blobs, line by line.
+def _structured_kinds(text: str, depth: int) -> list[str] | None:
+    """The kinds found in the members of a JSON, dotenv, INI, properties or YAML blob; None when ``text`` is none.
+
+    {"password": "..."} leaks whatever the variable is called, {"region": "..."} never does.
+    """
     if depth >= _MAX_JSON_DEPTH:
-        return
+        return None
     document = _json_object(text)
     if document is not None:
-        if _is_private_jwk(document):
-            yield p.PRIVATE_KEY
+        found = [p.PRIVATE_KEY] if _is_private_jwk(document) else []
         if "authDomain" in document:  # a Firebase web configuration: its apiKey is public by design
             document = {key: member for key, member in document.items() if key != "apiKey"}
-        yield from _member_kinds(document, depth + 1)
-        return
-    for key, member in _blob_members(text):
-        kind = _classify(key, member, depth + 1)
-        if kind is not None:
-            yield kind
+        return found + list(_member_kinds(document, depth + 1))
+    members = list(_blob_members(text))
+    if not members:
+        return None
+    return [kind for key, member in members if (kind := _classify(key, member, depth + 1)) is not None]
 
 
 def _blob_members(text: str) -> Iterator[tuple[str, str]]:
