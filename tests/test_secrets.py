@@ -519,6 +519,8 @@ GUESSABLE_PASSWORDS = (
         ("DB_PASSWORD", "disabled"),
         ("DB_PASSWORD", "abc"),
         ("DB_PASSWORD", "1234"),
+        ("DB_PASSWORD", "nopass"),
+        ("DB_PASSWORD", "kms"),
         ("DB_PASSWORD", "MyDbPassword"),
         ("DB_PASSWORD", "prod-db-password"),
         ("PASSWORD_POLICY", "strict"),

@@ -478,7 +478,8 @@ def _more_lenient(current: NameClass | None, candidate: NameClass) -> NameClass:
 
 
 def _value_kind(text: str, role: _NameRole) -> str | None:
-    assert role.secret_class is not None
+    if role.secret_class is None:
+        return None
     if role.promises_ciphertext:
         if _looks_like_ciphertext(text) or _is_placeholder(text) or _is_harmless(text) or _is_path(text):
             return None

@@ -343,6 +343,8 @@ PASSWORD_CONFIG_WORDS: Final = frozenset(
         "cert", "certificate", "keychain", "keyring", "local", "plain", "plaintext", "md5", "sha256", "scram",
         "bcrypt", "argon2", "trust", "peer", "ident", "secretsmanager", "parameterstore", "iam", "token",
         "none", "unused", "ignored", "notrequired", "optional", "required", "stdin", "interactive",
+        "nopass", "nopasswd", "same", "literal", "sealed", "override", "aws", "azure", "gcp", "param",
+        "parameter", "disabled", "enabled",
     }
 )  # fmt: skip
 # Alphabetic values containing these are names of secrets or placeholders (MyDbPassword, apitoken).
