@@ -5,12 +5,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
-from lambda_compliance import cloudtrail_events, collectors, kms_keys, rotation_schedule, ssm_parameters, vpc_network
-from lambda_compliance.collectors import data_stores
-from lambda_compliance.config_fields import bean_keys, bean_name
-from lambda_compliance.testing import ACCOUNT, reader
-from lambda_compliance.testing_data import (
+from lambda_compliance.domain.account import cloudtrail
+from lambda_compliance.domain.account import vpc as vpc_network
+from lambda_compliance.domain.data_stores import kms, rotation, ssm_parameters
+from lambda_compliance.runtime.ci_fields import bean_keys, bean_name
+from lambda_compliance.scanner import collectors
+from lambda_compliance.scanner.collectors import data_stores
+from lambda_compliance.testing.data_stores import (
     AWS_KEY_ID,
     CREATED,
     KEY_ID,
@@ -19,6 +20,8 @@ from lambda_compliance.testing_data import (
     key_metadata,
     kms_key_ci,
 )
+
+from lambda_compliance.testing import ACCOUNT, reader
 
 
 @pytest.mark.parametrize(
@@ -47,7 +50,7 @@ from lambda_compliance.testing_data import (
     ],
 )
 def test_schedule_upper_bounds(expression, days):
-    assert rotation_schedule.max_interval_days(expression) == days
+    assert rotation.max_interval_days(expression) == days
 
 
 @pytest.mark.parametrize(
@@ -66,7 +69,7 @@ def test_schedule_upper_bounds(expression, days):
     ],
 )
 def test_schedules_that_cannot_be_bounded(expression):
-    assert rotation_schedule.max_interval_days(expression) is None
+    assert rotation.max_interval_days(expression) is None
 
 
 @pytest.mark.parametrize(
@@ -196,7 +199,7 @@ def advanced(*fields):
     ],
 )
 def test_lambda_coverage_of_event_selectors(selectors, coverage):
-    assert cloudtrail_events.lambda_coverage(selectors, PREFIX) == coverage
+    assert cloudtrail.lambda_coverage(selectors, PREFIX) == coverage
 
 
 def test_advanced_selectors_replace_basic_ones():
@@ -204,7 +207,7 @@ def test_advanced_selectors_replace_basic_ones():
         "EventSelectors": [{"DataResources": [{"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]}]}],
         **advanced({"Field": "readOnly", "Equals": ["true"]}),
     }
-    assert cloudtrail_events.lambda_coverage(both, PREFIX) == "none"
+    assert cloudtrail.lambda_coverage(both, PREFIX) == "none"
 
 
 @pytest.mark.parametrize(
@@ -252,25 +255,25 @@ def test_named_bounds_long_lists():
 
 
 def test_key_facts_prefer_the_recorded_key():
-    facts = kms_keys.key_facts(reader([kms_key_ci(manager="AWS")]), key_arn())
+    facts = kms.key_facts(reader([kms_key_ci(manager="AWS")]), key_arn())
     assert (facts.key_id, facts.manager, facts.customer_managed) == (KEY_ID, "AWS", False)
 
 
 def test_key_facts_aws_alias_needs_no_lookup():
-    assert kms_keys.key_facts(reader(), "alias/aws/dynamodb").manager == "AWS"
-    assert kms_keys.key_facts(reader(), f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ssm").label == "alias/aws/ssm"
+    assert kms.key_facts(reader(), "alias/aws/dynamodb").manager == "AWS"
+    assert kms.key_facts(reader(), f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ssm").label == "alias/aws/ssm"
 
 
 @pytest.mark.parametrize("reference", ["", "   ", "k" * 2049])
 def test_key_facts_of_impossible_references_are_not_found_without_a_call(reference):
-    assert not kms_keys.key_facts(reader(), reference).found
+    assert not kms.key_facts(reader(), reference).found
 
 
 def test_key_facts_describe_unrecorded_keys_once():
     kms = StubbedServices().add("kms", "describe_key", key_metadata(), {"KeyId": "alias/payments"})
     aws = kms.reader()
-    assert kms_keys.key_facts(aws, "alias/payments").customer_managed
-    assert kms_keys.key_facts(aws, "alias/payments").customer_managed  # cached: one request
+    assert kms.key_facts(aws, "alias/payments").customer_managed
+    assert kms.key_facts(aws, "alias/payments").customer_managed  # cached: one request
     kms.assert_done()
 
 
@@ -330,7 +333,7 @@ def test_customer_managed_verdict(reference, recorded, described, customer, anno
         kms.add_error("kms", "describe_key", described, 400)
     elif described is not None:
         kms.add("kms", "describe_key", described, {"KeyId": reference})
-    verdict = kms_keys.customer_managed_verdict(kms.reader(recorded), reference, "the default key")
+    verdict = kms.customer_managed_verdict(kms.reader(recorded), reference, "the default key")
     assert (verdict.customer_managed, verdict.annotation) == (customer, annotation)
     kms.assert_done()
 
@@ -345,10 +348,10 @@ def test_customer_managed_verdict(reference, recorded, described, customer, anno
     ],
 )
 def test_rotation_support(fields, reason):
-    key = kms_keys.KeyFacts(
+    key = kms.KeyFacts(
         KEY_ID, KEY_ID, "CUSTOMER", "Enabled", fields.get("spec", "SYMMETRIC_DEFAULT"), fields.get("origin", "AWS_KMS")
     )
-    assert kms_keys.rotation_unsupported(key) == reason
+    assert kms.rotation_unsupported(key) == reason
 
 
 def test_secret_schedule_expression_stubbed_because_moto_lacks_schedule_expression():

@@ -1,13 +1,13 @@
 """Table tests for the function-hygiene library: egress judgement, origins, publishers, sizes, log-group lookups."""
 
 import pytest
+from lambda_compliance.domain.functions import log_groups, network
+from lambda_compliance.domain.functions import settings as settings
+from lambda_compliance.domain.functions.function_ci import account_of_arn, human_size, untrusted_layers
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.testing.functions import StubbedServices, egress, listed_function, log_group, security_group
 
-from lambda_compliance import function_settings as settings
-from lambda_compliance import log_groups, network
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.function_ci import account_of_arn, human_size, untrusted_layers
 from lambda_compliance.testing import lambda_ci
-from lambda_compliance.testing_functions import StubbedServices, egress, listed_function, log_group, security_group
 
 SG = "sg-0a1b2c3d4e5f60718"
 EGRESS_CASES = [

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from lambda_compliance.secrets import KINDS, SecretFinding, find_plaintext_secrets
+from lambda_compliance.domain.functions.env_secrets import KINDS, SecretFinding, find_plaintext_secrets
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "secret_corpus.json").read_text(encoding="utf-8"))
 HIGH_ENTROPY = "high-entropy value in secret-named variable"

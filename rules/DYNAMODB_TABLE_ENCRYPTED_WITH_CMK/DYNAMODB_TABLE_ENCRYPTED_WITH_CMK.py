@@ -10,24 +10,24 @@ Scenarios:
 - Given a deleted table, then NOT_APPLICABLE.
 """
 
-from lambda_compliance import dynamodb_tables, kms_keys
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.data_stores import dynamodb, kms
+from lambda_compliance.runtime.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
 
 
 class DYNAMODB_TABLE_ENCRYPTED_WITH_CMK(ComplianceRule):
     spec = RuleSpec(
         title="DynamoDB table is encrypted with a customer managed KMS key",
-        resource_types=(dynamodb_tables.TABLE_TYPE,),
+        resource_types=(dynamodb.TABLE_TYPE,),
         severity="medium",
         family="data",
         iam_actions=("config:BatchGetResourceConfig", "kms:DescribeKey"),
-        related_types=(kms_keys.KEY_TYPE,),
+        related_types=(kms.KEY_TYPE,),
     )
 
     def assess(self, ci, aws, params):
-        dynamodb_tables.table_name(ci)
-        sse = dynamodb_tables.encryption(ci)
-        verdict = kms_keys.customer_managed_verdict(aws, sse.key_arn if sse.uses_kms_key else None, "the AWS owned key")
+        dynamodb.table_name(ci)
+        sse = dynamodb.encryption(ci)
+        verdict = kms.customer_managed_verdict(aws, sse.key_arn if sse.uses_kms_key else None, "the AWS owned key")
         return [compliant(verdict.annotation) if verdict.customer_managed else non_compliant(verdict.annotation)]
 
 

@@ -3,7 +3,7 @@
 A key ARN alone proves nothing: the AWS managed key aws/lambda has an ARN of
 the same form, so the key is judged from its facts (KeyManager, from the Config
 inventory or kms:DescribeKey) by the verdict DYNAMODB_TABLE_ENCRYPTED_WITH_CMK
-and SECRETSMANAGER_ENCRYPTED_WITH_CMK share (kms_keys.customer_managed_verdict).
+and SECRETSMANAGER_ENCRYPTED_WITH_CMK share (kms.customer_managed_verdict).
 The CI does not record environment variables, so a function whose key is not
 customer managed is looked up with GetFunctionConfiguration (variable names
 only are used).
@@ -17,8 +17,9 @@ Scenarios:
 - Given a function that vanished before the lookup, then NOT_APPLICABLE.
 """
 
-from lambda_compliance import kms_keys, lambda_api
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.data_stores import kms
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,
@@ -38,7 +39,7 @@ class LAMBDA_ENV_ENCRYPTED_WITH_CMK(ComplianceRule):
         severity="medium",
         family="lambda",
         iam_actions=("lambda:GetFunctionConfiguration", "config:BatchGetResourceConfig", "kms:DescribeKey"),
-        related_types=(kms_keys.KEY_TYPE,),
+        related_types=(kms.KEY_TYPE,),
         remediation=Remediation(
             document="AWSConfigRemediation-EncryptLambdaEnvironmentVariablesWithCMK",
             resource_parameter="FunctionName",
@@ -48,7 +49,7 @@ class LAMBDA_ENV_ENCRYPTED_WITH_CMK(ComplianceRule):
     )
 
     def assess(self, ci, aws, params):
-        verdict = kms_keys.customer_managed_verdict(aws, ci.get("kmskeyArn", kind=str), DEFAULT_KEY)
+        verdict = kms.customer_managed_verdict(aws, ci.get("kmskeyArn", kind=str), DEFAULT_KEY)
         if verdict.customer_managed:
             return [compliant(verdict.annotation)]
         configuration = lambda_api.function_configuration(aws, ci.resource_id)

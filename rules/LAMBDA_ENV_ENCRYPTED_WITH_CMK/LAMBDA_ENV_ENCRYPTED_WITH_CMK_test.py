@@ -1,6 +1,7 @@
 import unittest
 
 import LAMBDA_ENV_ENCRYPTED_WITH_CMK as module
+from lambda_compliance.testing.data_stores import AWS_KEY_ID, KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import (
@@ -11,7 +12,6 @@ from lambda_compliance.testing import (
     seed_function_configuration,
     verdicts,
 )
-from lambda_compliance.testing_data import AWS_KEY_ID, KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
 
 RULE = module.LAMBDA_ENV_ENCRYPTED_WITH_CMK()
 KEY = key_arn()

@@ -16,10 +16,11 @@ Scenarios:
 - Given a function that vanished before the lookup, then NOT_APPLICABLE.
 """
 
-from lambda_compliance import lambda_api
-from lambda_compliance.annotations import listing
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.domain.functions.env_secrets import find_plaintext_secrets
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,
@@ -27,7 +28,6 @@ from lambda_compliance.rulebase import (
     non_compliant,
     not_applicable,
 )
-from lambda_compliance.secrets import find_plaintext_secrets
 
 
 class LAMBDA_ENV_NO_PLAINTEXT_SECRETS(ComplianceRule):

@@ -20,12 +20,25 @@ Scenarios:
 - Given allowedPorts with a value that is not a port, then InvalidParametersError naming allowedPorts.
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.ci import MalformedConfigurationItem
-from lambda_compliance.function_ci import function_name
-from lambda_compliance.network import PORT_PATTERN, open_egress, port_list, security_groups, vpc_attachment
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant, not_applicable
+from lambda_compliance.domain.functions.function_ci import function_name
+from lambda_compliance.domain.functions.network import (
+    PORT_PATTERN,
+    open_egress,
+    port_list,
+    security_groups,
+    vpc_attachment,
+)
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.ci import MalformedConfigurationItem
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
 
 
 class LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED(ComplianceRule):

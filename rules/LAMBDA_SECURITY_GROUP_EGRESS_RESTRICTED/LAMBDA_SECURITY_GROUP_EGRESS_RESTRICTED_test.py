@@ -1,10 +1,10 @@
 import unittest
 
 import LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED as module
+from lambda_compliance.testing.functions import StubbedServices, egress, security_group
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_functions import StubbedServices, egress, security_group
 
 RULE = module.LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED()
 SG1, SG2 = "sg-0a1b2c3d4e5f60718", "sg-0f9e8d7c6b5a49382"

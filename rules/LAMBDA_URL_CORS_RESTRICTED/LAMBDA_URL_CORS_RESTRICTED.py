@@ -17,12 +17,19 @@ Scenarios:
 - Given allowedOrigins with a value that is not an http(s) origin, then InvalidParametersError naming it.
 """
 
-from lambda_compliance import lambda_api
-from lambda_compliance.annotations import listing
-from lambda_compliance.function_ci import FUNCTION, candidates
-from lambda_compliance.function_settings import cors_origins, open_origins, unlisted_origins
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant, not_applicable
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.domain.functions.function_ci import FUNCTION, candidates
+from lambda_compliance.domain.functions.settings import cors_origins, open_origins, unlisted_origins
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
+    ComplianceRule,
+    RuleSpec,
+    compliant,
+    handle,
+    non_compliant,
+    not_applicable,
+)
 
 
 class LAMBDA_URL_CORS_RESTRICTED(ComplianceRule):

@@ -1,10 +1,10 @@
 import unittest
 
 import LAMBDA_URL_CORS_RESTRICTED as module
+from lambda_compliance.testing.functions import url_config
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import both_formats, evaluate_periodic, lambda_ci, reader
-from lambda_compliance.testing_functions import url_config
 
 RULE = module.LAMBDA_URL_CORS_RESTRICTED()
 SHOP = "https://shop.example.com"

@@ -9,8 +9,8 @@ Scenarios:
 - Given a CI without Name, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance import kms_keys, secrets_manager
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.data_stores import kms, secrets_manager
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,
@@ -27,7 +27,7 @@ class SECRETSMANAGER_ENCRYPTED_WITH_CMK(ComplianceRule):
         severity="medium",
         family="data",
         iam_actions=("config:BatchGetResourceConfig", "kms:DescribeKey"),
-        related_types=(kms_keys.KEY_TYPE,),
+        related_types=(kms.KEY_TYPE,),
     )
 
     def assess(self, ci, aws, params):
@@ -35,7 +35,7 @@ class SECRETSMANAGER_ENCRYPTED_WITH_CMK(ComplianceRule):
         if secrets_manager.is_deleted(ci):
             return [not_applicable("secret is scheduled for deletion")]
         default = f"the AWS managed key {secrets_manager.DEFAULT_KEY_ALIAS}"
-        verdict = kms_keys.customer_managed_verdict(aws, secrets_manager.kms_key(ci), default)
+        verdict = kms.customer_managed_verdict(aws, secrets_manager.kms_key(ci), default)
         return [compliant(verdict.annotation) if verdict.customer_managed else non_compliant(verdict.annotation)]
 
 

@@ -13,9 +13,9 @@ Scenarios:
 - Given extraSecretWords with a non-alphanumeric word, then InvalidParametersError.
 """
 
-from lambda_compliance import ssm_parameters
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.data_stores import ssm_parameters
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import ComplianceRule, RuleSpec, compliant, handle, non_compliant
 
 
 class SSM_SECRET_PARAMETERS_SECURESTRING(ComplianceRule):

@@ -1,10 +1,10 @@
 import unittest
 
 import SSM_SECRET_PARAMETERS_SECURESTRING as module
+from lambda_compliance.testing.data_stores import StubbedServices, account_verdicts, parameter
 from rdklib import InvalidParametersError
 
 from lambda_compliance.testing import evaluate_periodic
-from lambda_compliance.testing_data import StubbedServices, account_verdicts, parameter
 
 RULE = module.SSM_SECRET_PARAMETERS_SECURESTRING()
 TYPE = "AWS::SSM::Parameter"

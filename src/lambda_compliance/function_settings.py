@@ -13,9 +13,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from lambda_compliance import lambda_api
-from lambda_compliance.aws_reader import AwsReader, error_code
-from lambda_compliance.ci import ConfigItem
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.runtime.aws_reader import AwsReader, error_code
+from lambda_compliance.runtime.ci import ConfigItem
 
 # failure destinations ------------------------------------------------------------
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lambda_compliance.aws_reader import AwsReader
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.config_fields import first, flag
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.ci_fields import first, flag
 
 KEY_TYPE = "AWS::KMS::Key"
 NOT_FOUND = ("NotFoundException",)

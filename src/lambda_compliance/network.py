@@ -29,8 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_compliance.aws_reader import AwsReader
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 SUBNET_NOT_FOUND = ("InvalidSubnetID.NotFound",)
 GROUP_NOT_FOUND = ("InvalidGroup.NotFound",)

@@ -41,8 +41,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from lambda_compliance import secrets_patterns as p
-from lambda_compliance.secrets_patterns import KINDS
+from lambda_compliance.domain.functions import env_secret_patterns as p
+from lambda_compliance.domain.functions.env_secret_patterns import KINDS
 
 __all__ = ["KINDS", "SecretFinding", "find_plaintext_secrets"]
 

@@ -1,4 +1,4 @@
-"""Credential shapes and name vocabulary used by :mod:`lambda_compliance.secrets`.
+"""Credential shapes and name vocabulary used by :mod:`lambda_compliance.domain.functions.env_secrets`.
 
 Kept apart from the decision logic so the tables can be read (and reviewed) on
 their own. Every regex is compiled once, here, and every quantifier is bounded:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from lambda_compliance.aws_reader import AwsReader
+from lambda_compliance.runtime.aws_reader import AwsReader
 
 PARAMETER_TYPE = "AWS::SSM::Parameter"
 SECURE_STRING = "SecureString"
