@@ -12,7 +12,15 @@ from lambda_compliance.runtime.ci_fields import bean_keys, bean_name
 from lambda_compliance.scanner import collectors
 from lambda_compliance.scanner.collectors import data_stores
 from lambda_compliance.testing import ACCOUNT, reader
-from lambda_compliance.testing.data_stores import CREATED, KEY_ID, StubbedServices, key_arn, key_metadata, kms_key_ci
+from lambda_compliance.testing.data_stores import (
+    AWS_KEY_ID,
+    CREATED,
+    KEY_ID,
+    StubbedServices,
+    key_arn,
+    key_metadata,
+    kms_key_ci,
+)
 
 
 @pytest.mark.parametrize(
@@ -80,6 +88,17 @@ def test_schedules_that_cannot_be_bounded(expression):
         ("/app/SECRET", "secret"),
         ("/app/db/credentials", "credentials"),
         ("/analytics/warehouse/connection-string", "connection string"),
+        # plurals, as StringList parameters are usually named
+        ("/app/db/passwords", "password"),
+        ("/app/partner/api-keys", "api key"),
+        ("/app/partner/apiKeys", "api key"),
+        ("/ops/ssh-keys", "ssh key"),
+        ("/ops/deploy/private-keys", "private key"),
+        ("/iam/rotation/access-keys", "access key"),
+        ("/app/client-secrets", "secrets"),
+        ("/app/allowed-tokens", "tokens"),
+        ("/analytics/connection-strings", "connection string"),
+        ("/app/passphrases", "passphrase"),
     ],
 )
 def test_secret_named_parameters(name, marker):
@@ -101,6 +120,18 @@ def test_secret_named_parameters(name, marker):
         "/app/public-key",
         "/app/feature-key",
         "/payments/stripe/api-key-name",
+        # plurals of metadata and of words that are no secret alone
+        "/app/secret-arns",
+        "/app/api-key-names",
+        "/payments/auth/token-endpoints",
+        "/app/db/password-urls",
+        "/app/partition-keys",
+        "/app/public-keys",
+        "/app/keys",
+        "/app/monkeys",
+        "/app/allowed-origins",
+        "/app/subnet-ids",
+        "/app/passes",
     ],
 )
 def test_names_that_are_not_secrets(name):
@@ -242,6 +273,67 @@ def test_key_facts_describe_unrecorded_keys_once():
     aws = stubbed.reader()
     assert kms.key_facts(aws, "alias/payments").customer_managed
     assert kms.key_facts(aws, "alias/payments").customer_managed  # cached: one request
+    stubbed.assert_done()
+
+
+_AWS_ADVICE = "use a customer managed key"
+_CMK_ADVICE = "use a customer managed KMS key"
+
+
+# (reference, recorded key CIs, DescribeKey answer or error code, customer managed, annotation)
+CMK_VERDICTS = [
+    (None, [], None, False, f"encrypted with the default key; {_CMK_ADVICE}"),
+    ("", [], None, False, f"encrypted with the default key; {_CMK_ADVICE}"),
+    ("  ", [], None, False, f"encrypted with the default key; {_CMK_ADVICE}"),
+    (key_arn(), [kms_key_ci()], None, True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    (KEY_ID, [kms_key_ci()], None, True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    (key_arn(account="210987654321"), [], None, True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    ("alias/payments", [], key_metadata(), True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    (key_arn(), [], key_metadata(), True, f"encrypted with customer managed KMS key {KEY_ID}"),
+    # an ARN of the key/<uuid> form that belongs to an AWS managed key (aws/lambda, aws/dynamodb, ...)
+    (
+        key_arn(AWS_KEY_ID),
+        [kms_key_ci(AWS_KEY_ID, manager="AWS")],
+        None,
+        False,
+        f"encrypted with AWS managed KMS key {AWS_KEY_ID}; {_AWS_ADVICE}",
+    ),
+    (
+        key_arn(AWS_KEY_ID),
+        [],
+        key_metadata(AWS_KEY_ID, "AWS"),
+        False,
+        f"encrypted with AWS managed KMS key {AWS_KEY_ID}; {_AWS_ADVICE}",
+    ),
+    ("alias/aws/lambda", [], None, False, f"encrypted with AWS managed KMS key alias/aws/lambda; {_AWS_ADVICE}"),
+    (
+        f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/lambda",
+        [],
+        None,
+        False,
+        f"encrypted with AWS managed KMS key alias/aws/lambda; {_AWS_ADVICE}",
+    ),
+    (key_arn(), [], "NotFoundException", False, f"KMS key {KEY_ID} was not found; {_CMK_ADVICE}"),
+    # a deleted key CI is not trusted: DescribeKey decides
+    (
+        key_arn(),
+        [kms_key_ci(status="ResourceDeleted")],
+        "NotFoundException",
+        False,
+        f"KMS key {KEY_ID} was not found; {_CMK_ADVICE}",
+    ),
+]
+
+
+@pytest.mark.parametrize(("reference", "recorded", "described", "customer", "annotation"), CMK_VERDICTS)
+def test_customer_managed_verdict(reference, recorded, described, customer, annotation):
+    stubbed = StubbedServices()
+    if isinstance(described, str):
+        stubbed.add_error("kms", "describe_key", described, 400)
+    elif described is not None:
+        stubbed.add("kms", "describe_key", described, {"KeyId": reference})
+    verdict = kms.customer_managed_verdict(stubbed.reader(recorded), reference, "the default key")
+    assert (verdict.customer_managed, verdict.annotation) == (customer, annotation)
     stubbed.assert_done()
 
 

@@ -52,6 +52,99 @@ EGRESS_CASES = [
 ]
 
 
+# (destination, reaches the internet): every IANA special-purpose registry entry, deliberately.
+DESTINATIONS = [
+    # IPv4 registry, "Globally Reachable" False: never the internet, however wide the block
+    ("0.0.0.0/8", False),
+    ("10.0.0.0/8", False),
+    ("100.64.0.0/10", False),  # shared address space (carrier-grade NAT)
+    ("100.64.0.0/11", False),
+    ("127.0.0.0/8", False),
+    ("169.254.0.0/16", False),
+    ("172.16.0.0/12", False),
+    ("192.0.0.0/24", False),  # holds two anycast hosts: 2 public addresses are no internet
+    ("192.0.0.0/29", False),
+    ("192.0.2.0/24", False),
+    ("192.168.0.0/16", False),
+    ("198.18.0.0/15", False),
+    ("198.51.100.0/24", False),
+    ("203.0.113.0/24", False),
+    ("224.0.0.0/4", False),  # multicast
+    ("240.0.0.0/4", False),
+    ("255.255.255.255/32", False),
+    ("224.0.0.0/3", False),
+    # IPv4: True or N/A entries are public; /24s of them are narrow like any public /24
+    ("192.31.196.0/24", False),
+    ("192.88.99.0/24", False),
+    ("192.31.196.0/23", True),
+    # CIDRs straddling private and public space are judged by their public part
+    ("10.0.0.0/7", True),  # 11.0.0.0/8 is public
+    ("100.0.0.0/8", True),  # 100.64/10 is shared, the rest public
+    ("100.64.0.0/9", True),
+    ("172.16.0.0/11", True),
+    ("192.168.0.0/15", True),
+    ("198.18.0.0/14", True),
+    ("192.0.0.0/22", True),  # 192.0.1.0/24 and 192.0.3.0/24 are public
+    ("192.0.2.0/23", False),  # TEST-NET-1 plus 192.0.3.0/24: a /24 of public space
+    ("0.0.0.0/1", True),
+    ("128.0.0.0/1", True),
+    ("0.0.0.0/0", True),
+    ("52.94.0.0/16", True),
+    ("52.94.0.0/24", False),
+    ("8.8.8.8/32", False),
+    # IPv6 registry, "Globally Reachable" False
+    ("::/128", False),
+    ("::1/128", False),
+    ("::ffff:0:0/96", False),  # IPv4-mapped, not an address on the wire
+    ("100::/64", False),
+    ("100:0:0:1::/64", False),
+    ("2001:2::/48", False),
+    ("2001:10::/28", False),
+    ("2001:db8::/32", False),
+    ("3fff::/20", False),
+    ("5f00::/16", False),
+    ("fc00::/7", False),
+    ("fd00::/8", False),
+    ("fe80::/10", False),
+    ("fec0::/10", False),
+    ("ff00::/8", False),
+    # IPv6 True / N/A entries and global unicast
+    ("2001::/32", True),  # Teredo reaches IPv4 hosts through relays
+    ("2001::/23", True),  # holds Teredo
+    ("2001:3::/32", True),
+    ("2001:20::/28", True),
+    ("2001:30::/28", True),
+    ("2002::/16", True),  # 6to4
+    ("2001:4:112::/48", False),  # a /48: narrow
+    ("2620:4f:8000::/48", False),
+    ("2600:1f18::/32", True),
+    ("2600:1f18:1234:5600::/56", False),
+    ("::/1", True),
+    ("::/0", True),
+    ("fc00::/6", True),  # f800::/6 half is unassigned global space, treated as public
+    # NAT64: translated to the IPv4 address in the last 32 bits
+    ("64:ff9b::/96", True),  # the whole IPv4 internet
+    ("64:ff9b::/64", True),
+    ("64:ff9b::/32", True),
+    ("64:ff9b::808:800/118", True),  # 8.8.8.0/22
+    ("64:ff9b::808:808/128", False),  # one public host
+    ("64:ff9b::a00:0/104", False),  # 10.0.0.0/8
+    ("64:ff9b::6440:0/106", False),  # 100.64.0.0/10
+    ("64:ff9b::a00:0/103", True),  # 10.0.0.0/7 straddles
+    ("64:ff9b:1::/48", True),  # local-use NAT64
+    ("64:ff9b:1::/96", True),
+    ("64:ff9b:1::c0a8:0/112", False),  # 192.168.0.0/16
+    ("64:ff9b:1::3400:0/104", True),  # 52.0.0.0/8
+]
+
+
+@pytest.mark.parametrize(("cidr", "internet"), DESTINATIONS)
+def test_destinations_by_the_special_purpose_registries(cidr, internet):
+    rule = egress("-1", cidrs=[cidr] if ":" not in cidr else [], ipv6=[cidr] if ":" in cidr else [])
+    expected = [f"{SG} all traffic to {cidr}"] if internet else []
+    assert [f.describe() for f in network.open_egress(security_group(SG, rule), {443})] == expected
+
+
 @pytest.mark.parametrize(("rule", "allowed", "expected"), EGRESS_CASES)
 def test_open_egress(rule, allowed, expected):
     assert [f.describe() for f in network.open_egress(security_group(SG, rule), allowed)] == expected
@@ -91,9 +184,28 @@ def test_vpc_attachment_rejects_malformed_config(bad):
         network.vpc_attachment(ConfigItem.of(lambda_ci(vpcConfig=bad)))
 
 
-def test_wildcard_and_unlisted_origins():
-    origins = ["*", "https://Shop.example.com/", "http://localhost:3000", "https://*.example.com"]
-    assert settings.wildcard_origins(origins) == ["*", "https://*.example.com"]
+@pytest.mark.parametrize(
+    ("origin", "is_open"),
+    [
+        ("*", True),
+        ("https://*.example.com", True),
+        ("null", True),  # opaque origin: sandboxed iframes, data: and file: documents
+        ("NULL", True),
+        (" null ", True),
+        ("https://null.example.com", False),
+        ("https://example.com/null", False),
+        ("http://nullable.io", False),
+        ("https://shop.example.com", False),
+        ("http://localhost:3000", False),
+    ],
+)
+def test_open_origins(origin, is_open):
+    assert settings.open_origins(["https://shop.example.com", origin]) == ([origin] if is_open else [])
+
+
+def test_open_and_unlisted_origins():
+    origins = ["*", "https://Shop.example.com/", "http://localhost:3000", "https://*.example.com", "null"]
+    assert settings.open_origins(origins) == ["*", "https://*.example.com", "null"]
     assert settings.unlisted_origins(origins, []) == []
     assert settings.unlisted_origins(origins, ["https://shop.example.com"]) == ["http://localhost:3000"]
     assert settings.cors_origins({"Cors": {"AllowOrigins": ["https://a", 3]}}) == ("https://a",)

@@ -17,6 +17,7 @@ from lambda_compliance.domain.functions.env_secrets import KINDS, SecretFinding,
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "secret_corpus.json").read_text(encoding="utf-8"))
 HIGH_ENTROPY = "high-entropy value in secret-named variable"
+AUTHORIZATION = "credential in Authorization value"
 
 _RNG = random.Random(7)
 _ALNUM = string.ascii_letters + string.digits
@@ -80,7 +81,7 @@ DETECTED: list[tuple[str, str, str]] = [
     ("CLIENT_SECRET", _rand(34, _ALNUM + "~._-"), HIGH_ENTROPY),
     ("CREDENTIALS", json.dumps({"user": "svc", "password": _rand(20)}), HIGH_ENTROPY),
     ("APP_CONFIG", json.dumps({"db": {"host": "db", "password": _rand(20)}}), HIGH_ENTROPY),
-    ("AUTHORIZATION", "Basic " + base64.b64encode(b"svc:" + _rand(12).encode()).decode(), HIGH_ENTROPY),
+    ("AUTHORIZATION", "Basic " + base64.b64encode(b"svc:" + _rand(12).encode()).decode(), AUTHORIZATION),
     ("LICENSE_KEY", "-".join(_rand(5, _UPPER_DIGITS) for _ in range(5)), HIGH_ENTROPY),
     ("STORAGE_KEY", _rand(40, _HEX) + "Q", HIGH_ENTROPY),
 ]
@@ -122,7 +123,6 @@ BENIGN: list[tuple[str, object]] = [
     ("PASSWORD", "false"),
     ("TOKEN", "12345678901234567890"),
     ("API_KEY", "none"),
-    ("PASSWORD", "letmein"),
     ("AUTH", "iam"),
     # secret words describing, not holding, a secret
     ("TOKEN_TTL", "3600"),
@@ -173,8 +173,485 @@ def _one(name: str, value: object) -> list[SecretFinding]:
     return find_plaintext_secrets({name: value})
 
 
+# --- credential classes of issue 19 section 4: (name, value, kind) positives, (name, value) hard negatives --
+
+_B64 = string.ascii_letters + string.digits + "+/"
+_URLSAFE = _ALNUM + "_-"
+
+
+def _b64(size: int) -> str:
+    return base64.b64encode(_RNG.randbytes(size)).decode()
+
+
+def _uuid() -> str:
+    return "-".join(_rand(n, _HEX) for n in (8, 4, 4, 4, 12))
+
+
+def _der_b64(der_hex_prefix: str, size: int = 600) -> str:
+    """Base64 DER: a fixed ASN.1 prefix (private key, certificate, public key) then random bytes."""
+    return base64.b64encode(bytes.fromhex(der_hex_prefix) + _RNG.randbytes(size)).decode()
+
+
+_AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+_SAS_QUERY = "sv=2022-11-02&ss=b&srt=co&sp=rl&se=2027-01-01T00:00:00Z&spr=https&sig="
+STORAGE = "storage account or shared access key"
+SAS = "shared access signature"
+CLOUD_CONNECTIONS = (
+    [
+        (
+            "AZURE_STORAGE",
+            f"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey={_b64(64)};EndpointSuffix=core.windows.net",
+            STORAGE,
+        ),
+        ("BLOB_CONN", f"AccountName=acme;AccountKey={_b64(64)}", STORAGE),
+        (
+            "SERVICEBUS",
+            f"Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={_b64(32)}",
+            STORAGE,
+        ),
+        (
+            "EVENTS",
+            f"Endpoint=sb://ev.servicebus.windows.net/;SharedAccessKeyName=l;SharedAccessKey={_b64(32)};EntityPath=x",
+            STORAGE,
+        ),
+        ("IOT", f"HostName=acme.azure-devices.net;DeviceId=d1;SharedAccessKey={_b64(32)}", STORAGE),
+        ("EXPORT_URL", f"https://acme.blob.core.windows.net/exports?{_SAS_QUERY}{_rand(43, _B64)}%3D", SAS),
+        (
+            "BLOB",
+            f"BlobEndpoint=https://acme.blob.core.windows.net/;SharedAccessSignature={_SAS_QUERY}{_rand(43)}%3D",
+            SAS,
+        ),
+        (
+            "FLOW",
+            f"https://prod-12.westeurope.logic.azure.com:443/workflows/{_rand(32, _HEX)}/triggers/manual/paths/invoke"
+            f"?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={_rand(43, _URLSAFE)}",
+            SAS,
+        ),
+    ],
+    [
+        (
+            "AZURITE",
+            f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={_AZURITE_KEY};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1",
+        ),
+        ("DEV_STORAGE", "UseDevelopmentStorage=true"),
+        (
+            "AZURE_STORAGE",
+            "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=<account-key>;EndpointSuffix=core.windows.net",
+        ),
+        ("AZURE_STORAGE_2", "AccountName=acme;AccountKey=${STORAGE_KEY}"),
+        ("AZURE_STORAGE_3", "AccountName=acme;AccountKey=" + "x" * 86 + "=="),
+        ("SERVICEBUS", "Endpoint=sb://acme.servicebus.windows.net/;Authentication=Managed Identity"),
+        ("SERVICEBUS_2", "Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey"),
+        ("CONTAINER_URL", "https://acme.blob.core.windows.net/exports"),
+        ("CONTAINER_URL_2", "https://acme.blob.core.windows.net/exports?restype=container&comp=list"),
+        ("SAS_DOC", f"https://acme.blob.core.windows.net/c?{_SAS_QUERY}<signature>"),
+        ("IMAGE", f"https://img.example.com/a.png?sig={_rand(43)}&w=100"),  # a sig= without SAS fields
+        ("STORAGE_SECRET_REF", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:azure/storage-AbC123"),
+    ],
+)
+
+_SNOWFLAKE = _rand(19, string.digits)
+WEBHOOKS = (
+    [
+        ("ALERTS", f"https://hooks.slack.com/services/T{_rand(10)}/B{_rand(10)}/{_rand(24)}", "Slack webhook URL"),
+        (
+            "WORKFLOW",
+            f"https://hooks.slack.com/triggers/T{_rand(10)}/{_rand(13, string.digits)}/{_rand(32, _HEX)}",
+            "Slack webhook URL",
+        ),
+        ("DISCORD", f"https://discord.com/api/webhooks/{_SNOWFLAKE}/{_rand(68, _URLSAFE)}", "Discord webhook URL"),
+        (
+            "DISCORD_OLD",
+            f"https://discordapp.com/api/webhooks/{_SNOWFLAKE}/{_rand(68, _URLSAFE)}",
+            "Discord webhook URL",
+        ),
+        (
+            "DISCORD_PTB",
+            f"https://ptb.discord.com/api/v10/webhooks/{_SNOWFLAKE}/{_rand(68, _URLSAFE)}?wait=true",
+            "Discord webhook URL",
+        ),
+        (
+            "TEAMS",
+            f"https://acme.webhook.office.com/webhookb2/{_uuid()}@{_uuid()}/IncomingWebhook/{_rand(32, _HEX)}/"
+            f"{_uuid()}/V2{_rand(20)}",
+            "Microsoft Teams webhook URL",
+        ),
+        (
+            "TEAMS_LEGACY",
+            f"https://outlook.office.com/webhook/{_uuid()}@{_uuid()}/IncomingWebhook/{_rand(32, _HEX)}/{_uuid()}",
+            "Microsoft Teams webhook URL",
+        ),
+        (
+            "GCHAT",
+            f"https://chat.googleapis.com/v1/spaces/AAAA{_rand(7)}/messages?key=AIza{_rand(35, _URLSAFE)}"
+            f"&token={_rand(43, _URLSAFE)}%3D",
+            "Google Chat webhook URL",
+        ),
+        (
+            "GCHAT_THREAD",
+            f"https://chat.googleapis.com/v1/spaces/AAAA{_rand(7)}/messages?threadKey=x"
+            f"&key=AIza{_rand(35, _URLSAFE)}&token={_rand(43, _URLSAFE)}",
+            "Google Chat webhook URL",
+        ),
+        (
+            "DINGTALK",
+            f"https://oapi.dingtalk.com/robot/send?access_token={_rand(64, _HEX)}",
+            "webhook URL with embedded secret",
+        ),
+        ("LARK", f"https://open.feishu.cn/open-apis/bot/v2/hook/{_uuid()}", "webhook URL with embedded secret"),
+        (
+            "WECOM",
+            f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={_uuid()}",
+            "webhook URL with embedded secret",
+        ),
+        (
+            "ZAP",
+            f"https://hooks.zapier.com/hooks/catch/{_rand(7, string.digits)}/"
+            f"{_rand(7, string.ascii_lowercase + string.digits)}/",
+            "webhook URL with embedded secret",
+        ),
+        (
+            "IFTTT",
+            f"https://maker.ifttt.com/trigger/deploy/with/key/{_rand(22, _URLSAFE)}",
+            "webhook URL with embedded secret",
+        ),
+        (
+            "MATTERMOST",
+            f"https://chat.acme.io/hooks/{_rand(26, string.ascii_lowercase + string.digits)}",
+            "webhook URL with embedded secret",
+        ),
+        ("ROCKETCHAT", f"https://rocket.acme.io/hooks/{_rand(17)}/{_rand(48)}", "webhook URL with embedded secret"),
+        ("BOT", f"{_rand(10, string.digits)}:AA{_rand(33, _URLSAFE)}", "Telegram bot token"),
+        (
+            "BOT_URL",
+            f"https://api.telegram.org/bot{_rand(10, string.digits)}:AA{_rand(33, _URLSAFE)}/sendMessage",
+            "Telegram bot token",
+        ),
+    ],
+    [
+        ("ALERTS", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"),
+        ("ALERTS_2", "https://hooks.slack.com/"),
+        ("SLACK_API", "https://slack.com/api/chat.postMessage"),
+        ("SLACK_DOCS", "https://api.slack.com/messaging/webhooks"),
+        ("DISCORD", "https://discord.com/api/webhooks/<id>/<token>"),
+        ("DISCORD_INVITE", "https://discord.com/invite/acme"),
+        ("DISCORD_API", f"https://discord.com/api/v10/channels/{_SNOWFLAKE}/messages"),
+        ("TEAMS", "https://acme.webhook.office.com/webhookb2/"),
+        ("TEAMS_DOC", "https://acme.webhook.office.com/webhookb2/<webhook-id>"),
+        ("TEAMS_CHANNEL", "https://teams.microsoft.com/l/channel/19%3aabc%40thread.tacv2/General"),
+        ("GCHAT", f"https://chat.googleapis.com/v1/spaces/AAAA{_rand(7)}/messages"),
+        (
+            "GCHAT_2",
+            f"https://chat.googleapis.com/v1/spaces/AAAA{_rand(7)}/messages?key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI&token=${{CHAT_TOKEN}}",
+        ),
+        ("HOOKS_PATH", "https://api.acme.io/hooks/github"),
+        ("ZAPIER", "https://zapier.com/apps/slack/integrations"),
+        ("TELEGRAM", "https://api.telegram.org/bot<token>/sendMessage"),
+        ("TIMESTAMP", "12345678:AAAA"),
+        ("WEBHOOK_URL_REF", "/prod/alerts/slack-webhook-url"),
+        ("SLACK_WEBHOOK", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack/hook-AbC123"),
+    ],
+)
+
+_BASIC = base64.b64encode(b"svc-billing:" + _rand(16).encode()).decode()
+AUTHORIZATION_VALUES = (
+    [
+        ("UPSTREAM_HEADER", "Bearer " + _rand(40), AUTHORIZATION),
+        ("X_FORWARD", "bearer " + _rand(32, _URLSAFE) + "." + _rand(20), AUTHORIZATION),
+        ("PARTNER", "Basic " + _BASIC, AUTHORIZATION),
+        ("PARTNER_QUOTED", f'"Basic {_BASIC}"', AUTHORIZATION),
+        ("HEADERS_DEFAULT", "Authorization: Bearer " + _rand(48, _URLSAFE), AUTHORIZATION),
+        ("PROXY", "Proxy-Authorization: Basic " + _BASIC, AUTHORIZATION),
+        ("DRF", "Token " + _rand(40, _HEX), AUTHORIZATION),
+        ("HEADERS", json.dumps({"Authorization": "Bearer " + _rand(40)}), AUTHORIZATION),
+    ],
+    [
+        ("AUTH_SCHEME", "Bearer"),
+        ("MODE", "Basic"),
+        ("HEADER_DOC", "Bearer <token>"),
+        ("HEADER_TEMPLATE", "Bearer ${API_TOKEN}"),
+        ("HEADER_TEMPLATE_2", "Bearer {{token}}"),
+        ("CHALLENGE", 'Basic realm="orders"'),
+        ("PLAN", "Basic tier"),
+        ("MESSAGE", "Bearer token required"),
+        ("NOTE", "Token expired"),
+        ("HEADER_A", "Basic " + base64.b64encode(b"svc:").decode()),
+        ("NOT_BASE64", "Basic not-base64-at-all!"),
+        ("NO_COLON", "Basic " + base64.b64encode(b"justausername").decode()),
+        ("HEADER_B", "Basic " + base64.b64encode(b"admin:changeme").decode()),
+        ("FILLER", "Bearer " + "x" * 40),
+        ("CAMEL", "Bearer MyServiceAccountToken"),
+        ("WORDS", "Token orders-service-api-token"),
+    ],
+)
+
+_PKCS8_RSA = "308204bd020100300d06092a864886f70d0101010500048204a7"
+_PKCS1_RSA = "308204a40201000282010100"
+_SEC1_EC = "307702010104"
+_PKCS12 = "30820a4b0201033082"  # version 3, then the authSafe ContentInfo
+_CERTIFICATE = "30820301308201e9a003020102"
+_SPKI = "30820122300d06092a864886f70d01010105000382010f00"
+_RSA_PUBLIC = "3082010a0282010100"
+
+
+def _pem_of(label: str, body: str) -> str:
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"])
+
+
+_CERT_PEM = _pem_of("CERTIFICATE", _der_b64(_CERTIFICATE))
+_KEY_PEM = _pem_of("PRIVATE KEY", _der_b64(_PKCS8_RSA))
+_PKCS12_WITH_OID = _PKCS12 + "06092a864886f70d010701"
+PRIVATE_KEYS = (
+    [
+        ("TLS_BUNDLE", _CERT_PEM + "\n" + _KEY_PEM, "private key block"),
+        (
+            "CHAIN",
+            _CERT_PEM + "\n" + _CERT_PEM + "\n" + _pem_of("EC PRIVATE KEY", _der_b64(_SEC1_EC, 100)),
+            "private key block",
+        ),
+        ("CONFIG_BLOB", base64.b64encode(_KEY_PEM.encode()).decode(), "private key block"),
+        ("CERT_B64", base64.b64encode((_CERT_PEM + "\n" + _KEY_PEM).encode()).decode(), "private key block"),
+        ("MATERIAL", _der_b64(_PKCS8_RSA), "private key block"),
+        ("MATERIAL_RSA", _der_b64(_PKCS1_RSA), "private key block"),
+        ("MATERIAL_EC", _der_b64(_SEC1_EC, 100), "private key block"),
+        ("KEYSTORE", _der_b64(_PKCS12_WITH_OID, 2000), "private key block"),
+        ("WRAPPED", "\\n".join(_der_b64(_PKCS8_RSA)[i : i + 64] for i in range(0, 800, 64)), "private key block"),
+        (
+            "PPK",
+            f"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n{_b64(48)}"
+            f"\nPrivate-Lines: 1\n{_b64(32)}",
+            "private key block",
+        ),
+        (
+            "JWKS",
+            json.dumps(
+                {
+                    "kty": "EC",
+                    "crv": "P-256",
+                    "x": _rand(43, _URLSAFE),
+                    "y": _rand(43, _URLSAFE),
+                    "d": _rand(43, _URLSAFE),
+                }
+            ),
+            "private key block",
+        ),
+        (
+            "SIGNER",
+            json.dumps({"keys": [{"kty": "RSA", "n": _rand(342, _URLSAFE), "e": "AQAB", "d": _rand(342, _URLSAFE)}]}),
+            "private key block",
+        ),
+    ],
+    [
+        ("CA_BUNDLE", _CERT_PEM + "\n" + _CERT_PEM),
+        ("CA_B64", base64.b64encode(_CERT_PEM.encode()).decode()),
+        ("CERT_DER", _der_b64(_CERTIFICATE)),
+        ("PUBLIC_DER", _der_b64(_SPKI)),
+        ("RSA_PUBLIC_DER", _der_b64(_RSA_PUBLIC)),
+        ("RANDOM_B64", _b64(600)),
+        ("PUBLIC_PEM_B64", base64.b64encode(_pem_of("PUBLIC KEY", _der_b64(_SPKI)).encode()).decode()),
+        (
+            "DOC_B64",
+            base64.b64encode(b"-----BEGIN PRIVATE KEY-----\n<your key here>\n-----END PRIVATE KEY-----").decode(),
+        ),
+        ("JWKS_PUBLIC", json.dumps({"keys": [{"kty": "RSA", "n": _rand(342, _URLSAFE), "e": "AQAB", "kid": "k1"}]})),
+        ("JWK_EMPTY_D", json.dumps({"kty": "EC", "d": ""})),
+        ("PPK_PUBLIC", f"ssh-ed25519 {_b64(51)} deploy@ci"),
+    ],
+)
+
+BLOBS = (
+    [
+        ("DOTENV", f"DB_HOST=db.internal\nDB_USER=app\nDB_PASSWORD={_rand(18)}\n", HIGH_ENTROPY),
+        ("DOTENV_ESCAPED", f"DB_HOST=db.internal\\nDB_PASSWORD={_rand(18)}\\n", HIGH_ENTROPY),
+        ("DOTENV_EXPORT", f'export REGION=eu-west-1\nexport API_TOKEN="{_rand(32)}"', HIGH_ENTROPY),
+        ("INI", f"[database]\nhost = db\nuser = app\npassword = {_rand(16)}\n", "password in connection string"),
+        ("INI_TOKEN", f"[partner]\nurl = https://api.partner.io\napi_token = {_rand(32)}\n", HIGH_ENTROPY),
+        (
+            "PROPERTIES",
+            f"spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password={_rand(16)}",
+            HIGH_ENTROPY,
+        ),
+        ("YAML", f"database:\n  host: db\n  password: '{_rand(16)}'\n", HIGH_ENTROPY),
+        ("DOTENV_KEYS", f"REGION=eu-west-1\nAWS_ACCESS_KEY_ID=AKIA{_rand(16, _UPPER_DIGITS)}", "AWS access key ID"),
+        ("DOTENV_URL", f"LOG_LEVEL=info\nDATABASE_URL=postgres://app:{_rand(16)}@db:5432/app", "password in URL"),
+        ("APP_JSON", json.dumps({"smtp": {"host": "mail", "pass": _rand(14)}}), HIGH_ENTROPY),
+    ],
+    [
+        ("DOTENV", "DB_HOST=db.internal\nDB_PORT=5432\nLOG_LEVEL=info\n"),
+        (
+            "DOTENV_REFS",
+            "DB_PASSWORD=${DB_PASSWORD}\nAPI_KEY=arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-AbC123",
+        ),
+        ("DOTENV_META", "PASSWORD_MIN_LENGTH=12\nTOKEN_TTL=3600\nSECRET_NAME=prod/db"),
+        ("INI", "[database]\nhost = db\npassword = changeme\n"),
+        ("YAML", "auth:\n  password: '{{resolve:secretsmanager:prod/db:SecretString:password}}'\n  token_ttl: 3600\n"),
+        ("ONE_LINE", "mode=strict"),
+        ("PROSE", "Set DB_PASSWORD in Secrets Manager.\nSee the runbook."),
+        ("CSV", "name,age\nalice,30\nbob,25"),
+        ("CREDENTIALS", '{"region":"eu-west-1","user":"svc-ledger"}'),  # a secret-named blob without secrets
+        ("DB_CREDENTIALS", "DB_HOST=db.internal\nDB_USER=svc-ledger"),
+    ],
+)
+
+GUESSABLE_PASSWORDS = (
+    [
+        ("DB_PASSWORD", "letmein", "guessable password in password-named variable"),
+        ("SMTP_PASSWORD", "sunshine", "guessable password in password-named variable"),
+        ("ADMIN_PASSWD", "dragon", "guessable password in password-named variable"),
+        ("dbPassword", "Qwerty", "guessable password in password-named variable"),
+        ("MYSQL_ROOT_PASSWORD", "root", "guessable password in password-named variable"),
+        ("REDIS_PASSWORD", "123456", "guessable password in password-named variable"),
+        ("PASSPHRASE", "monkey", "guessable password in password-named variable"),
+        ("PGPASSWORD", "postgres", "guessable password in password-named variable"),
+    ],
+    [
+        ("DB_PASSWORD", "changeme"),
+        ("DB_PASSWORD", "password"),
+        ("DB_PASSWORD", "secret"),
+        ("DB_PASSWORD", "none"),
+        ("DB_PASSWORD", "vault"),
+        ("DB_PASSWORD", "iam"),
+        ("DB_PASSWORD", "random"),
+        ("DB_PASSWORD", "generated"),
+        ("DB_PASSWORD", "prompt"),
+        ("DB_PASSWORD", "required"),
+        ("DB_PASSWORD", "disabled"),
+        ("DB_PASSWORD", "abc"),
+        ("DB_PASSWORD", "1234"),
+        ("DB_PASSWORD", "nopass"),
+        ("DB_PASSWORD", "kms"),
+        ("DB_PASSWORD", "MyDbPassword"),
+        ("DB_PASSWORD", "prod-db-password"),
+        ("PASSWORD_POLICY", "strict"),
+        ("PASS_THROUGH", "headers"),  # "pass" is not "password": no dictionary check
+        ("SMTP_PASS", "relay"),
+        ("PASSWORD_HASH_ALGORITHM", "argon"),
+        ("PASSWORD_STRENGTH", "strong"),
+        ("PASSWORD_ENCODER", "bcrypt"),
+        ("PASSWORD_COMPLEXITY", "high"),
+    ],
+)
+
+_KMS_BLOB = "AQICAHh" + _b64(150)
+CIPHERTEXT_NAMES = (
+    [
+        ("KMS_ENCRYPTED_DB_PASSWORD", "Summer2024!", "plaintext in variable named as ciphertext"),
+        ("ENCRYPTED_API_TOKEN", "tok-" + _rand(10), "plaintext in variable named as ciphertext"),
+        ("ENC_PASSWORD", "letmein1", "plaintext in variable named as ciphertext"),
+        ("DB_PASSWORD_ENCRYPTED", "hunter2", "plaintext in variable named as ciphertext"),
+        ("SECRET_CIPHERTEXT", "a1a1a1a1b2b2b2b2a1a1a1a1b2b2b2b2a1a1a1a1", "plaintext in variable named as ciphertext"),
+        ("ENCRYPTED_VALUE", "P@ssw0rd-2024", "plaintext in variable named as ciphertext"),
+        ("ENC_DB_PASS", "Tr0ub4dor&3", "plaintext in variable named as ciphertext"),
+    ],
+    [
+        ("KMS_ENCRYPTED_DB_PASSWORD", _KMS_BLOB),
+        ("ENCRYPTED_API_TOKEN", "AYADe" + _b64(200)),  # AWS Encryption SDK message
+        ("ENC_PASSWORD", "ENC(" + _b64(32) + ")"),  # Jasypt
+        (
+            "DB_PASSWORD_ENCRYPTED",
+            "ENC[AES256_GCM,data:" + _b64(12) + ",iv:" + _b64(32) + ",tag:" + _b64(16) + ",type:str]",
+        ),
+        ("SECRET_CIPHERTEXT", "vault:v1:" + _b64(48)),
+        ("ENCRYPTED_TOKEN", "gAAAAAB" + _rand(93, _URLSAFE)),  # Fernet
+        ("ENCRYPTED_SECRET_HEX", _rand(96, _HEX)),
+        ("ENCRYPTED", "true"),
+        ("ENCRYPTED_FIELDS", "email,phone"),
+        ("ENCRYPTION_ALGORITHM", "AES256"),
+        ("ENC_KEY_ID", "1234abcd-12ab-34cd-56ef-1234567890ab"),
+        ("ENCRYPTED_PASSWORD_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbC123"),
+        ("ENCRYPTED_DB_PASSWORD", "${ENCRYPTED_DB_PASSWORD}"),
+        ("ENCRYPTED_DB_PASSWORD", "/prod/db/password"),
+        ("ENC_MODE", "kms"),
+        ("ENCRYPT", "aes256"),
+        ("DATA_ENC", "base64"),
+        ("ENC", "utf8"),
+        ("ENCRYPTED_BUCKET", "orders-archive"),
+    ],
+)
+
+_BASE32_LETTERS = string.ascii_uppercase
+ACCESS_KEY_IDS = (
+    [
+        ("LETTERS_ONLY", "AKIA" + "QWHTZKRNBVCXLMPD", "AWS access key ID"),
+        ("SESSION_LETTERS", "ASIA" + "RTYZKQWNBXVCMLPH", "AWS access key ID"),
+        ("BASE32", "AKIA" + _rand(16, _BASE32_LETTERS + "234567"), "AWS access key ID"),
+        ("IN_TEXT", "aws_access_key_id = AKIA" + "ZRBKQTWNXJCMVDLH", "AWS access key ID"),
+    ],
+    [
+        ("REGION_NAME", "ASIAPACIFICSOUTHEAST"),
+        ("DOC", "AKIAIOSFODNN7EXAMPLE"),
+        ("FILLER", "AKIAXXXXXXXXXXXXXXXX"),
+        ("ALPHABET", "AKIAABCDEFGHIJKLMNOP"),
+        ("SHORT", "AKIAQWHTZKRNBVC"),
+        ("LONGER", "AKIAQWHTZKRNBVCXLMPDQ"),
+        ("LOWER", "akiaqwhtzkrnbvcxlmpd"),
+    ],
+)
+
+PUBLIC_BY_DESIGN = (
+    [
+        # the secret halves of the same services stay findings
+        ("RECAPTCHA_SECRET_KEY", "6Lc" + _rand(30) + "_" + _rand(6), HIGH_ENTROPY),
+        ("HCAPTCHA_SECRET", "0x" + _rand(40, _HEX), HIGH_ENTROPY),
+        ("STRIPE_SECRET_KEY", "sk_live_" + _rand(24), "Stripe live key"),
+        ("GOOGLE_MAPS_API_KEY", "AIza" + _rand(35, _URLSAFE), "Google API key"),
+        ("NEXT_PUBLIC_STRIPE", "sk_live_" + _rand(24), "Stripe live key"),  # a secret made public is still one
+        ("MAPBOX_SECRET_TOKEN", "sk.eyJ1IjoiYWNtZSIsImEiOiJjbDEifQ." + _rand(22), HIGH_ENTROPY),
+    ],
+    [
+        ("RECAPTCHA_SITE_KEY", "6Lc" + _rand(37, _URLSAFE)),
+        ("TURNSTILE_SITE_KEY", "0x4AAAAAAA" + _rand(12)),
+        ("HCAPTCHA_SITEKEY", _uuid()),
+        ("STRIPE_KEY", "pk_live_" + _rand(24)),
+        ("STRIPE_TEST_KEY", "pk_test_" + _rand(24)),
+        ("PAYMENTS", "pk_live_" + _rand(99)),
+        ("MAPBOX_TOKEN", "pk.eyJ1IjoiYWNtZSIsImEiOiJjbDEyMzQ1NjcifQ." + _rand(22)),
+        ("GOOGLE_MAPS_BROWSER_KEY", "AIza" + _rand(35, _URLSAFE)),
+        ("NEXT_PUBLIC_MAPS_KEY", "AIza" + _rand(35, _URLSAFE)),
+        ("FIREBASE_API_KEY", "AIza" + _rand(35, _URLSAFE)),
+        (
+            "FIREBASE_CONFIG",
+            json.dumps(
+                {"apiKey": "AIza" + _rand(35, _URLSAFE), "authDomain": "acme.firebaseapp.com", "projectId": "acme"}
+            ),
+        ),
+    ],
+)
+
+CLASSES = {
+    "cloud connection strings": CLOUD_CONNECTIONS,
+    "webhook URLs": WEBHOOKS,
+    "Authorization values": AUTHORIZATION_VALUES,
+    "private keys": PRIVATE_KEYS,
+    "blobs": BLOBS,
+    "guessable passwords": GUESSABLE_PASSWORDS,
+    "ciphertext names": CIPHERTEXT_NAMES,
+    "access key ids": ACCESS_KEY_IDS,
+    "public by design": PUBLIC_BY_DESIGN,
+}
+CLASS_POSITIVES = [(c, n, v, k) for c, (positives, _) in CLASSES.items() for n, v, k in positives]
+CLASS_NEGATIVES = [(c, n, v) for c, (_, negatives) in CLASSES.items() for n, v in negatives]
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "value", "kind"), CLASS_POSITIVES, ids=[f"{c}-{n}" for c, n, _, _ in CLASS_POSITIVES]
+)
+def test_class_positive(cls: str, name: str, value: str, kind: str) -> None:
+    assert _one(name, value) == [SecretFinding(name=name, kind=kind)]
+
+
+@pytest.mark.parametrize(("cls", "name", "value"), CLASS_NEGATIVES, ids=[f"{c}-{n}" for c, n, _ in CLASS_NEGATIVES])
+def test_class_hard_negative(cls: str, name: str, value: str) -> None:
+    assert _one(name, value) == []
+
+
+def test_every_class_has_positives_and_hard_negatives() -> None:
+    assert all(len(positives) >= 4 and len(negatives) >= 5 for positives, negatives in CLASSES.values())
+
+
 def test_every_kind_has_a_detection_case() -> None:
-    assert {kind for _, _, kind in DETECTED} == set(KINDS)
+    assert {kind for _, _, kind in DETECTED} | {k for *_, k in CLASS_POSITIVES} == set(KINDS)
 
 
 @pytest.mark.parametrize(("name", "value", "kind"), DETECTED, ids=[f"{n}-{k}" for n, _, k in DETECTED])

@@ -27,14 +27,8 @@ class DYNAMODB_TABLE_ENCRYPTED_WITH_CMK(ComplianceRule):
     def assess(self, ci, aws, params):
         dynamodb.table_name(ci)
         sse = dynamodb.encryption(ci)
-        if not sse.uses_kms_key:
-            return [non_compliant("encrypted with the AWS owned key; use a customer managed KMS key")]
-        key = kms.key_facts(aws, sse.key_arn)
-        if not key.found:
-            return [non_compliant(f"KMS key {key.label} was not found; use a customer managed KMS key")]
-        if not key.customer_managed:
-            return [non_compliant(f"encrypted with AWS managed KMS key {key.label}; use a customer managed key")]
-        return [compliant(f"encrypted with customer managed KMS key {key.label}")]
+        verdict = kms.customer_managed_verdict(aws, sse.key_arn if sse.uses_kms_key else None, "the AWS owned key")
+        return [compliant(verdict.annotation) if verdict.customer_managed else non_compliant(verdict.annotation)]
 
 
 def lambda_handler(event, context):

@@ -8,6 +8,10 @@ Scenarios:
 - Given no environment variables, then NOT_APPLICABLE.
 - Given variables with no credential, or only references, then COMPLIANT.
 - Given a credential-shaped value or a secret-named high-entropy value, then NON_COMPLIANT naming the variables.
+- Given a storage connection string with an account key or signature, a chat webhook URL with its secret, an
+  Authorization value (Bearer/Basic), a wrapped or DER private key, a dotenv/INI/JSON blob with a secret member,
+  a guessable password under a password name, or plaintext under a ciphertext name, then NON_COMPLIANT.
+- Given values public by design (Stripe publishable keys, CAPTCHA site keys), then COMPLIANT.
 - Given a flagged variable listed in ignoredVariables (an accepted false positive), then COMPLIANT.
 - Given a function that vanished before the lookup, then NOT_APPLICABLE.
 """

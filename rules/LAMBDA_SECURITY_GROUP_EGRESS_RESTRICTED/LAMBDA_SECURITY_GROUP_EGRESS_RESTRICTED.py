@@ -1,13 +1,17 @@
 """LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED: VPC function security groups reach the internet only on allowed ports.
 
 Open egress is how a compromised function exfiltrates data. An egress rule to
-the internet (0.0.0.0/0, ::/0, or a public range wider than /24 or /48) is
-acceptable only for TCP/UDP on allowedPorts (default 443); rules to private
-ranges, named hosts, a security group or a prefix list (VPC endpoints) are
-restricted (network.py). Egress rules come from EC2 DescribeSecurityGroups.
+the internet (0.0.0.0/0, ::/0, or more public space than a /24 or /48, NAT64
+prefixes included) is acceptable only for TCP/UDP on allowedPorts (default
+443); rules to space the IANA special-purpose registries mark not globally
+reachable (private, shared 100.64.0.0/10, link local, ...), named hosts, a
+security group or a prefix list (VPC endpoints) are restricted (network.py).
+Egress rules come from EC2 DescribeSecurityGroups.
 
 Scenarios:
 - Given groups reaching the internet only on allowed ports (or only narrower destinations), then COMPLIANT.
+- Given all traffic to shared address space (100.64.0.0/10) or NAT64 of private IPv4, then COMPLIANT.
+- Given all traffic to a NAT64 prefix or a CIDR straddling private and public space, then NON_COMPLIANT.
 - Given a group allowing all traffic, other ports or other protocols to the internet, then NON_COMPLIANT
   naming the group, protocol, ports and destination.
 - Given a security group that no longer exists, then NON_COMPLIANT naming it.

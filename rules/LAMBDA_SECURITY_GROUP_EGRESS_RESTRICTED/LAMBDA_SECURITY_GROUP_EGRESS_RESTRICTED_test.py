@@ -67,6 +67,29 @@ class SecurityGroupEgressRestrictedTest(RuleTestCase):
             [([SG1, SG2], [security_group(SG1, HTTPS), security_group(SG2, *rules)])],
         )
 
+    def test_special_purpose_space_is_not_the_internet(self):
+        """Shared address space (carrier-grade NAT), link local and NAT64 of private IPv4 stay inside."""
+        inside = egress("-1", cidrs=["100.64.0.0/10", "169.254.0.0/16", "10.0.0.0/8"], ipv6=["64:ff9b::a00:0/104"])
+        self.check(
+            lambda_ci(vpcConfig=vpc(SG1)),
+            [("COMPLIANT", f"internet egress of {SG1} is limited to tcp/udp 443")],
+            [([SG1], [security_group(SG1, HTTPS, inside)])],
+        )
+
+    def test_nat64_and_straddling_ranges_reach_the_internet(self):
+        for cidrs, ipv6 in ((["10.0.0.0/7"], ["64:ff9b::/96"]), (["100.64.0.0/9"], ["64:ff9b:1::/48"])):
+            self.check(
+                lambda_ci(vpcConfig=vpc(SG1)),
+                [
+                    (
+                        "NON_COMPLIANT",
+                        f"open internet egress: {SG1} all traffic to {cidrs[0]}, {SG1} all traffic to {ipv6[0]}; "
+                        "allowed: tcp/udp 443",
+                    )
+                ],
+                [([SG1], [security_group(SG1, HTTPS, egress("-1", cidrs=cidrs, ipv6=ipv6))])],
+            )
+
     def test_allowed_ports_are_a_parameter(self):
         self.check(
             lambda_ci(vpcConfig=vpc(SG1)),

@@ -1,6 +1,6 @@
 """LAMBDA_URL_CORS_RESTRICTED (periodic): a function URL's CORS does not let any website call it.
 
-With AllowOrigins ``*`` every web page a user visits can call the URL from the
+With AllowOrigins ``*`` (or ``null``, which any page can present) every web page a user visits can call the URL from the
 browser and read the answer. Config records no function URLs: for each
 function in the Config inventory the rule reads GetFunctionUrlConfig of the
 unqualified function (one call per function: Lambda has no account-wide URL
@@ -10,7 +10,7 @@ unauthenticated ones through the resource policy.
 Scenarios:
 - Given a URL whose CORS lists specific origins (within allowedOrigins when set), then COMPLIANT.
 - Given a URL without CORS, then COMPLIANT (browsers block cross-origin calls).
-- Given an origin with a wildcard (``*``), then NON_COMPLIANT naming it.
+- Given an origin with a wildcard (``*``) or the opaque origin ``null``, then NON_COMPLIANT naming it.
 - Given allowedOrigins and an origin outside it, then NON_COMPLIANT naming the origin.
 - Given a function without URL, then NOT_APPLICABLE.
 - Given an inventory CI whose configuration did not decode, then it is judged by its resource name.
@@ -19,7 +19,7 @@ Scenarios:
 
 from lambda_compliance.domain.functions import lambda_api
 from lambda_compliance.domain.functions.function_ci import FUNCTION, candidates
-from lambda_compliance.domain.functions.settings import cors_origins, unlisted_origins, wildcard_origins
+from lambda_compliance.domain.functions.settings import cors_origins, open_origins, unlisted_origins
 from lambda_compliance.runtime.annotations import listing
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
@@ -58,10 +58,10 @@ class LAMBDA_URL_CORS_RESTRICTED(ComplianceRule):
                 yield not_applicable("function has no URL", fid, FUNCTION)
                 continue
             origins = cors_origins(url)
-            wildcard = wildcard_origins(origins)
+            opened = open_origins(origins)
             outside = unlisted_origins(origins, params["allowedOrigins"])
-            if wildcard:
-                yield non_compliant(f"function URL CORS allows any origin ({listing(wildcard)})", fid, FUNCTION)
+            if opened:
+                yield non_compliant(f"function URL CORS allows any origin ({listing(opened)})", fid, FUNCTION)
             elif outside:
                 yield non_compliant(
                     f"function URL CORS allows {listing(outside, 150)}, not in allowedOrigins", fid, FUNCTION

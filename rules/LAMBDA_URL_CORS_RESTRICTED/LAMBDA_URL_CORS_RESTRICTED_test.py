@@ -48,6 +48,23 @@ class UrlCorsRestrictedTest(unittest.TestCase):
             ],
         )
 
+    def test_null_origin_is_as_open_as_a_wildcard(self):
+        self.check(
+            {"widget": ["null", SHOP], "storefront": ["https://null.example.com"], "sandbox": ["null"]},
+            [
+                ("widget", "NON_COMPLIANT", "function URL CORS allows any origin (null)"),
+                ("storefront", "COMPLIANT", "function URL CORS allows only https://null.example.com"),
+                ("sandbox", "NON_COMPLIANT", "function URL CORS allows any origin (null)"),
+            ],
+        )
+
+    def test_null_origin_is_open_even_when_allowed_origins_are_given(self):
+        self.check(
+            {"widget": [SHOP, "null"]},
+            [("widget", "NON_COMPLIANT", "function URL CORS allows any origin (null)")],
+            {"allowedOrigins": SHOP},
+        )
+
     def test_origin_outside_allowed_origins_is_non_compliant(self):
         self.check(
             {"storefront": ["https://SHOP.example.com/", "http://localhost:3000"]},

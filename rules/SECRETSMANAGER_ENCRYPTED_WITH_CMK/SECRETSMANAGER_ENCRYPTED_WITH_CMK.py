@@ -34,20 +34,9 @@ class SECRETSMANAGER_ENCRYPTED_WITH_CMK(ComplianceRule):
         secrets_manager.secret_name(ci)
         if secrets_manager.is_deleted(ci):
             return [not_applicable("secret is scheduled for deletion")]
-        reference = secrets_manager.kms_key(ci)
-        if reference is None:
-            return [
-                non_compliant(
-                    f"encrypted with the AWS managed key {secrets_manager.DEFAULT_KEY_ALIAS}; "
-                    "use a customer managed KMS key"
-                )
-            ]
-        key = kms.key_facts(aws, reference)
-        if not key.found:
-            return [non_compliant(f"KMS key {key.label} was not found; use a customer managed KMS key")]
-        if not key.customer_managed:
-            return [non_compliant(f"encrypted with AWS managed KMS key {key.label}; use a customer managed key")]
-        return [compliant(f"encrypted with customer managed KMS key {key.label}")]
+        default = f"the AWS managed key {secrets_manager.DEFAULT_KEY_ALIAS}"
+        verdict = kms.customer_managed_verdict(aws, secrets_manager.kms_key(ci), default)
+        return [compliant(verdict.annotation) if verdict.customer_managed else non_compliant(verdict.annotation)]
 
 
 def lambda_handler(event, context):

@@ -6,6 +6,7 @@ Scenarios:
 - Given a SecureString parameter, then COMPLIANT.
 - Given a String or StringList parameter whose name's last segment says secret (password, token,
   api-key, client-secret, ...), then NON_COMPLIANT naming the word, never the value.
+- Given a StringList named in the plural (passwords, api-keys), then judged like the String singular.
 - Given a String parameter that only refers to a secret (db-password-arn, token-ttl), then it is
   not evaluated.
 - Given extraSecretWords, then those words mark names as secrets too.

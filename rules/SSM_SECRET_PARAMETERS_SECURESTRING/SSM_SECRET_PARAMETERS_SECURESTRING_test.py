@@ -88,6 +88,29 @@ class SecretParametersSecureStringTest(unittest.TestCase):
             ],
         )
 
+    def test_string_lists_named_in_the_plural_are_judged_like_strings(self):
+        """A StringList holds several values, so its name is plural: passwords, api-keys, ssh-keys."""
+        listed = ["/app/db/passwords", "/app/partner/api-keys", "/ops/ssh-keys", "/app/allowed-origins"]
+        listed += ["/app/secret-arns", "/app/partition-keys", "/app/public-keys"]
+        got = scan([parameter(name, "StringList") for name in listed] + [parameter("/app/db/passwords-v2")])
+        self.assertEqual(
+            got,
+            [
+                (
+                    TYPE,
+                    name,
+                    "NON_COMPLIANT",
+                    f"{kind} parameter named like a secret ('{marker}'); store it as a SecureString",
+                )
+                for name, kind, marker in [
+                    ("/app/db/passwords", "StringList", "password"),
+                    ("/app/partner/api-keys", "StringList", "api key"),
+                    ("/ops/ssh-keys", "StringList", "ssh key"),
+                    ("/app/db/passwords-v2", "String", "password"),
+                ]
+            ],
+        )
+
     def test_resource_id_of_a_very_long_name_fits_put_evaluations(self):
         name = "/payments/" + "n" * 880 + "/password"
         [(kind, resource, compliance, _)] = scan([parameter(name)])

@@ -11,6 +11,12 @@ references.
 Two answers need no lookup: an ``alias/aws/...`` name belongs to an AWS managed
 key (AWS reserves that prefix), and a key owned by another account is never AWS
 managed (an AWS managed key serves only its own account).
+
+``customer_managed_verdict`` is the one answer every "encrypted with a customer
+managed key" rule gives: a key *ARN* proves nothing by itself, because the ARN
+of an AWS managed key (aws/lambda, aws/dynamodb, ...) has the same
+``key/<uuid>`` form; only the key's KeyManager tells them apart
+(https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt).
 """
 
 from __future__ import annotations
@@ -120,6 +126,34 @@ def _described(aws: AwsReader, reference: str) -> KeyFacts:
         spec=metadata.get("KeySpec") or metadata.get("CustomerMasterKeySpec"),
         origin=metadata.get("Origin"),
     )
+
+
+@dataclass(frozen=True)
+class CmkVerdict:
+    """Whether data is encrypted with a customer managed key, and the annotation that says so."""
+
+    customer_managed: bool
+    annotation: str
+    key: KeyFacts | None = None
+
+
+CMK_ADVICE = "use a customer managed KMS key"
+
+
+def customer_managed_verdict(aws: AwsReader, reference: str | None, without_key: str) -> CmkVerdict:
+    """Judge the key a resource names (``reference``; None or "" when it names none) from the key's facts.
+
+    ``without_key`` says what encrypts the data when no key is named ("the AWS
+    owned key", "the AWS managed key aws/lambda").
+    """
+    if not reference or not reference.strip():
+        return CmkVerdict(False, f"encrypted with {without_key}; {CMK_ADVICE}")
+    key = key_facts(aws, reference)
+    if not key.found:
+        return CmkVerdict(False, f"KMS key {key.label} was not found; {CMK_ADVICE}", key)
+    if not key.customer_managed:
+        return CmkVerdict(False, f"encrypted with AWS managed KMS key {key.label}; use a customer managed key", key)
+    return CmkVerdict(True, f"encrypted with customer managed KMS key {key.label}", key)
 
 
 def rotation_unsupported(key: KeyFacts) -> str | None:

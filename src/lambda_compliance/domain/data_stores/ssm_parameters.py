@@ -8,6 +8,9 @@ The judgement is on the last segment of the name (``/payments/db/password`` ->
 
 * a secret word (``password``, ``token``, ``secret``, ``credentials``...) or a
   secret pair (``api key``, ``private key``, ``client secret``...) marks it;
+* plurals count as their singular (``passwords``, ``api-keys``, ``secret-arns``):
+  a StringList parameter holds several values and is usually named in the
+  plural, and it is judged exactly like a String one;
 * a word after it that names metadata about a secret (``arn``, ``id``,
   ``name``, ``url``, ``ttl``, ``length``, ``rotation``...) unmarks it:
   ``db-password-arn`` points at a secret, ``token-ttl`` configures one.
@@ -102,10 +105,23 @@ def words(name: str) -> list[str]:
     return [w.lower() for part in parts for w in part.split() if w]
 
 
+_PAIR_WORDS = frozenset(word for pair in SECRET_PAIRS for word in pair)
+
+
+def _singular(word: str, vocabulary: frozenset[str]) -> str:
+    if word in vocabulary or not word.endswith("s") or word.endswith("ss"):
+        return word
+    for stem in (word[:-1], word[:-2] if word.endswith("es") else ""):
+        if stem in vocabulary:
+            return stem
+    return word
+
+
 def secret_marker(name: str, extra_words: Iterable[str] = ()) -> str | None:
     """The word (or pair) that marks ``name`` as a secret, or None when it is not named like one."""
-    tokens = words(name)
     singles = SECRET_WORDS | {w.lower() for w in extra_words}
+    vocabulary = singles | _PAIR_WORDS | METADATA_WORDS
+    tokens = [_singular(token, vocabulary) for token in words(name)]
     for index, token in enumerate(tokens):
         marker: str | None = None
         if token in singles:

@@ -11,10 +11,15 @@ exists; only then are the ids asked one by one, to tell the survivors from the
 deleted. Inside Lambda, EC2 is always asked: it is newer than Config's record.
 
 Egress judgement (``open_egress``): a rule reaches *the internet* when its
-destination is ``0.0.0.0/0`` or ``::/0``, or a public range wider than a /24
-(IPv4) or /48 (IPv6), so splitting the internet into halves (``0.0.0.0/1`` and
-``128.0.0.0/1``) changes nothing. Private ranges, single hosts or small public
-blocks, security groups and prefix lists (VPC endpoints) count as restricted.
+destination is ``0.0.0.0/0`` or ``::/0``, or holds more public addresses than a
+/24 (IPv4) or /48 (IPv6), so splitting the internet into halves (``0.0.0.0/1``
+and ``128.0.0.0/1``) changes nothing. Public means outside every block the IANA
+special-purpose registries mark not globally reachable (``NOT_INTERNET``), so a
+CIDR straddling private and public space (``10.0.0.0/7``) is judged by its
+public part; the NAT64 prefixes reach the IPv4 internet through the
+translator and are judged by the IPv4 range they embed. Single hosts or small
+public blocks, security groups and prefix lists (VPC endpoints) count as
+restricted.
 Internet egress is acceptable only for TCP or UDP on allowed ports; all
 traffic (protocol -1), port ranges reaching other ports, and other protocols
 (ICMP, ...) are open egress. A destination that cannot be read counts as open.
@@ -184,15 +189,123 @@ class OpenEgress:
         return f"{self.group_id} {what} to {self.destination}"
 
 
+# Blocks of the IANA special-purpose address registries whose "Globally
+# Reachable" is False, minus the entries inside them that are True or N/A
+# (https://www.iana.org/assignments/iana-ipv4-special-registry/,
+# https://www.iana.org/assignments/iana-ipv6-special-registry/). Entries marked
+# True or N/A stay internet: 192.0.0.9/32, 192.0.0.10/32, 192.31.196.0/24,
+# 192.52.193.0/24, 192.88.99.0/24 (6to4 relay), 192.175.48.0/24; 2001::/32
+# (Teredo), 2001:1::1-3/128, 2001:3::/32, 2001:4:112::/48, 2001:20::/28,
+# 2001:30::/28, 2002::/16 (6to4), 2620:4f:8000::/48; Teredo and 6to4, like
+# NAT64, carry traffic on to IPv4 hosts. Multicast and IPv6 site-local space
+# are added: a VPC routes neither to an internet gateway.
+_IPV4_NOT_GLOBAL = (
+    "0.0.0.0/8",  # "this network" (RFC 791)
+    "10.0.0.0/8",  # private use (RFC 1918)
+    "100.64.0.0/10",  # shared address space, carrier-grade NAT (RFC 6598)
+    "127.0.0.0/8",  # loopback
+    "169.254.0.0/16",  # link local (instance metadata, Time Sync)
+    "172.16.0.0/12",  # private use
+    "192.0.0.0/24",  # IETF protocol assignments (DS-Lite, NAT64 discovery, ...), less the anycast hosts below
+    "192.0.2.0/24",  # TEST-NET-1
+    "192.168.0.0/16",  # private use
+    "198.18.0.0/15",  # benchmarking
+    "198.51.100.0/24",  # TEST-NET-2
+    "203.0.113.0/24",  # TEST-NET-3
+    "224.0.0.0/4",  # multicast (IANA multicast registry)
+    "240.0.0.0/4",  # reserved, with 255.255.255.255/32 limited broadcast
+)
+_IPV4_GLOBAL_INSIDE = ("192.0.0.9/32", "192.0.0.10/32")  # PCP and TURN anycast
+_IPV6_NOT_GLOBAL = (
+    "::/128",  # unspecified
+    "::1/128",  # loopback
+    "::ffff:0:0/96",  # IPv4-mapped: a socket notation, never on the wire
+    "100::/64",  # discard-only
+    "100:0:0:1::/64",  # dummy IPv6 prefix (RFC 9780)
+    "2001::/23",  # IETF protocol assignments, less the globally reachable entries below
+    "2001:db8::/32",  # documentation
+    "3fff::/20",  # documentation (RFC 9637)
+    "5f00::/16",  # segment routing SIDs (RFC 9602)
+    "fc00::/7",  # unique local
+    "fe80::/10",  # link local
+    "fec0::/10",  # site local (deprecated)
+    "ff00::/8",  # multicast
+)
+_IPV6_GLOBAL_INSIDE = (
+    "2001::/32",  # Teredo tunnels reach the IPv4 internet
+    "2001:1::1/128",
+    "2001:1::2/128",
+    "2001:1::3/128",
+    "2001:3::/32",  # AMT
+    "2001:4:112::/48",  # AS112-v6
+    "2001:20::/28",  # ORCHIDv2
+    "2001:30::/28",  # drone remote ID
+)
+# 64:ff9b::/96 (RFC 6052, globally reachable) and 64:ff9b:1::/48 (RFC 8215,
+# local use) are translated to the IPv4 address in their last 32 bits.
+NAT64_PREFIXES = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_EMBEDDED_IPV4_AT = 96
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _without(blocks: Iterable[str], holes: Iterable[str]) -> tuple[Network, ...]:
+    pieces: list[Network] = [ipaddress.ip_network(block) for block in blocks]
+    for hole in map(ipaddress.ip_network, holes):
+        pieces = [
+            part
+            for piece in pieces
+            for part in (piece.address_exclude(hole) if hole.subnet_of(piece) else [piece])  # type: ignore[arg-type]
+        ]
+    return tuple(ipaddress.collapse_addresses(pieces))  # type: ignore[type-var]
+
+
+NOT_INTERNET = {
+    4: _without(_IPV4_NOT_GLOBAL, _IPV4_GLOBAL_INSIDE),
+    6: _without(_IPV6_NOT_GLOBAL, _IPV6_GLOBAL_INSIDE),
+}
+# The most public addresses a restricted destination may hold: a /24, a /48.
+_MAX_RESTRICTED = {4: 2 ** (32 - 24), 6: 2 ** (128 - 48)}
+
+
+def public_addresses(network: Network) -> int:
+    """How many addresses of ``network`` are globally reachable (CIDR blocks either nest or are disjoint)."""
+    hidden = 0
+    for block in NOT_INTERNET[network.version]:
+        if network.subnet_of(block):  # type: ignore[arg-type]
+            return 0
+        if block.subnet_of(network):  # type: ignore[arg-type]
+            hidden += block.num_addresses
+    return network.num_addresses - hidden
+
+
+def reaches_internet(network: Network) -> bool:
+    """Whether ``network`` holds more of the internet than a /24 (IPv4) or /48 (IPv6), NAT64 included."""
+    if network.prefixlen == 0:
+        return True
+    if isinstance(network, ipaddress.IPv6Network):
+        for prefix in NAT64_PREFIXES:
+            if prefix.subnet_of(network):
+                return True  # the whole translated IPv4 internet
+            if network.subnet_of(prefix):
+                if network.prefixlen <= _EMBEDDED_IPV4_AT:
+                    return True
+                embedded = int(network.network_address) & 0xFFFFFFFF
+                return reaches_internet(
+                    ipaddress.IPv4Network((embedded, network.prefixlen - _EMBEDDED_IPV4_AT), strict=False)
+                )
+    return public_addresses(network) > _MAX_RESTRICTED[network.version]
+
+
 def _reaches_internet(cidr: Any) -> bool:
     if not isinstance(cidr, str):
         return False
     try:
-        network = ipaddress.ip_network(cidr, strict=False)
+        network = ipaddress.ip_network(cidr.strip(), strict=False)
     except ValueError:
         return True  # a destination we cannot read is not proven narrow
-    widest_restricted = 24 if network.version == 4 else 48
-    return network.prefixlen == 0 or (network.prefixlen < widest_restricted and not network.is_private)
+    return reaches_internet(network)
 
 
 def _internet_destinations(permission: Mapping[str, Any]) -> list[str]:

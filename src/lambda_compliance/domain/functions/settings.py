@@ -130,12 +130,20 @@ def cors_origins(url_config: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(o for o in origins or () if isinstance(o, str))
 
 
-def wildcard_origins(origins: Iterable[str]) -> list[str]:
-    """Origins with a wildcard: ``*`` lets any website read the URL's responses from a browser."""
-    return [o for o in origins if "*" in o]
+def open_origins(origins: Iterable[str]) -> list[str]:
+    """Origins any website can present: a wildcard (``*``) or the opaque origin ``null``.
+
+    Browsers serialise the origin of sandboxed iframes, ``data:`` and ``file:``
+    documents as ``null``, and any page can create such a document, so allowing
+    ``null`` is as open as ``*`` (MDN, Access-Control-Allow-Origin: "The value
+    null should not be used",
+    https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Allow-Origin).
+    """
+    return [o for o in origins if "*" in o or o.strip().lower() == "null"]
 
 
 def unlisted_origins(origins: Iterable[str], allowed_origins: Iterable[str]) -> list[str]:
     """Origins outside ``allowed_origins`` (compared case-insensitively, ignoring a trailing /); [] when none given."""
     allowed = {_origin(a) for a in allowed_origins}
-    return [o for o in origins if allowed and "*" not in o and _origin(o) not in allowed]
+    opened = set(open_origins(origins))
+    return [o for o in origins if allowed and o not in opened and _origin(o) not in allowed]
