@@ -9,15 +9,25 @@ printable ASCII).
 
 from __future__ import annotations
 
+import copy
+import json
+import os
+import re
+import sys
 from typing import Any
+from unittest import mock
 
 import pytest
+import reliability_support as rs
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
 
+from lambda_compliance import catalog
 from lambda_compliance import identifiers as ids
 from lambda_compliance.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.ci import ConfigItem
 from lambda_compliance.rulebase import field_holding
-from lambda_compliance.testing import lambda_ci
+from lambda_compliance.testing import CAPTURE_TIME, REGION, lambda_ci
 
 ACCOUNT = "123456789012"
 KEY_UUID = "0d6f0c3e-1111-4222-8333-444455556666"
@@ -249,3 +259,169 @@ def test_field_holding_names_the_ci_field_exact_first_then_containing():
     assert field_holding(ci, "orders api") == "configuration.role"  # the role name inside the role ARN
     assert field_holding(ci, "not-there") is None
     assert field_holding(ci, "") is None
+
+
+# arbitrary text through every identifier field of every change rule, in Lambda mode -----------------------
+
+seeded_moto = rs.seeded_moto
+moto_reader_clients = rs.moto_reader_clients
+_IDENTIFIER_KEY = re.compile(r"(id|ids|arn|name|role|key)$", re.IGNORECASE)
+AWKWARD = (
+    "",
+    "*",
+    "\ud800",
+    "\udfff\ud800",
+    "a b",
+    "../../x",
+    "%2F%00",
+    "\x00",
+    "\x1b[2J",
+    "subnet-*",
+    "ñandú",
+    "函数",
+)
+
+
+def _identifier_paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Paths of string leaves whose key names an identifier (…Id, …Ids, …Arn, …Name, role, …Key)."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, str) and _IDENTIFIER_KEY.search(str(key)):
+                found.append((*path, key))
+            else:
+                found += _identifier_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, str) and path and _IDENTIFIER_KEY.search(str(path[-1])):
+                found.append((*path, index))
+            else:
+                found += _identifier_paths(value, (*path, index))
+    return found
+
+
+def _change_rules() -> list[str]:
+    return [rule.rule_name() for rule in rs.loadable_rules() if not rule.spec.periodic]
+
+
+def _put(root: Any, path: tuple[Any, ...], value: str) -> None:
+    for step in path[:-1]:
+        root = root[step]
+    root[path[-1]] = value
+
+
+# How Config data arrives damaged, applied to a field's real value.
+MUTATIONS = (
+    lambda v: "\ud800" + v,  # a lone surrogate: botocore cannot encode it (issue 15)
+    lambda v: v + "\x00",
+    lambda v: v[: len(v) // 2] + "ñ" + v[len(v) // 2 :],
+    lambda v: "*",
+    lambda v: v + "/../x?y=%2F",
+)
+
+
+@st.composite
+def _ci_with_arbitrary_identifiers(draw: Any, resource_types: tuple[str, ...]) -> dict[str, Any]:
+    """A rule's realistic CI whose every identifier field is kept or replaced by arbitrary text."""
+    ci = copy.deepcopy(draw(st.sampled_from(rs.bases(draw(st.sampled_from(resource_types)))))())
+    text = st.one_of(st.sampled_from(AWKWARD), st.text(max_size=40), st.text(min_size=65, max_size=300))
+    for path in _identifier_paths(ci["configuration"]):
+        replacement = draw(st.one_of(st.none(), text))
+        if replacement is not None:
+            _put(ci["configuration"], path, replacement)
+    return rs.snapshot_format(ci)
+
+
+def _each_field_damaged(resource_types: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """Every identifier field of every base CI, one at a time, under every mutation."""
+    cases = []
+    for build in (build for t in resource_types for build in rs.bases(t)):
+        for path in _identifier_paths(build()["configuration"]):
+            for mutate in MUTATIONS:
+                ci = copy.deepcopy(build())
+                node = ci["configuration"]
+                for step in path[:-1]:
+                    node = node[step]
+                node[path[-1]] = mutate(node[path[-1]])
+                cases.append((".".join(map(str, path)), rs.snapshot_format(ci)))
+    return cases
+
+
+def _answers(result: Any, ci: dict[str, Any]) -> list[str]:
+    """What is wrong with a handler's result (an error dict, a missing or invalid evaluation); [] when fine."""
+    if not isinstance(result, list):  # rdklib answers an exception with an error dict
+        return [f"error: {str(result)[:300]}"]
+    found = [] if [e["ComplianceResourceId"] for e in result] == [ci["resourceId"]] else [f"ids {result}"]
+    for evaluation in result:
+        if evaluation["ComplianceType"] not in ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"):
+            found.append(f"type {evaluation['ComplianceType']}")
+        if not 1 <= len(evaluation.get("Annotation", "x")) <= 256:
+            found.append("annotation length")
+    return found
+
+
+def _lambda_event(rule_class: Any, ci: dict[str, Any]) -> dict[str, Any]:
+    invoking = {
+        "configurationItem": ci,
+        "notificationCreationTime": CAPTURE_TIME,
+        "messageType": "ConfigurationItemChangeNotification",
+        "recordVersion": "1.3",
+    }
+    return {
+        "configRuleName": rule_class.rule_name(),
+        "configRuleArn": f"arn:aws:config:{REGION}:{ACCOUNT}:config-rule/config-rule-0a1b2c",
+        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/config-role",
+        "eventLeftScope": False,
+        "invokingEvent": json.dumps(invoking),
+        "ruleParameters": json.dumps({**rs.default_parameters(rule_class), "AssumeRoleMode": "false"}),
+        "resultToken": "TESTMODE",
+        "accountId": ACCOUNT,
+        "version": "1.0",
+    }
+
+
+def test_every_change_rule_has_identifier_fields_to_fuzz():
+    empty = [
+        name
+        for name in _change_rules()
+        if not any(
+            _identifier_paths(build()["configuration"])
+            for t in catalog.load_rule(name).spec.resource_types
+            for build in rs.bases(t)
+        )
+    ]
+    assert empty == []
+
+
+@pytest.mark.parametrize("name", _change_rules())
+def test_each_identifier_field_damaged_is_answered(name, moto_reader_clients):
+    """Every identifier field of the rule's CIs, one at a time, under each damage Config data shows:
+    the rule answers (through the engine's path, clients on moto), never raises."""
+    rule_class = catalog.load_rule(name)
+    with mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": moto_reader_clients.endpoint_url}):
+        failed = [
+            (field, problem)
+            for field, ci in _each_field_damaged(rule_class.spec.resource_types)
+            for problem in rs.problems(
+                rs.run_rule(rule_class, moto_reader_clients, ci, [], periodic=False), periodic=False, ci=ci
+            )
+        ]
+    assert failed == []
+
+
+@pytest.mark.parametrize("name", _change_rules())
+def test_arbitrary_text_in_identifier_fields_is_answered_in_lambda_mode(name, seeded_moto):
+    """The deployed handler (rdklib's Evaluator, clients on moto) never fails on what an identifier field
+    holds: each example puts arbitrary text in any of the CI's identifier fields (hypothesis, derandomized
+    in CI). Every answer is a valid evaluation ("cannot evaluate: ..." when the text names no resource)."""
+    rule_class = catalog.load_rule(name)
+    handler = sys.modules[rule_class.__module__].lambda_handler
+
+    @settings(rs.PROFILE, max_examples=min(rs.PROFILE.max_examples, 5))
+    @given(ci=_ci_with_arbitrary_identifiers(rule_class.spec.resource_types))
+    def check(ci: dict[str, Any]) -> None:
+        note(f"CI configuration: {ascii(ci['configuration'])[:2000]}")
+        assert _answers(handler(_lambda_event(rule_class, ci), None), ci) == []
+
+    with mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": seeded_moto.endpoint_url, "AWS_REGION": REGION}):
+        check()
