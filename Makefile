@@ -49,7 +49,7 @@ browser-deps: $(STAMP)
 
 # The randomized campaign: every rule, both Config CI formats, >= 10,000 generated items; prints per rule
 # items, evaluations and any failure with its minimal example (FUZZ_EXAMPLES per rule and format).
-FUZZ_EXAMPLES ?= 120
+FUZZ_EXAMPLES ?= 70
 fuzz: $(STAMP)
 	@HYPOTHESIS_PROFILE=fuzz $(PY) tests/fuzz.py --examples $(FUZZ_EXAMPLES)
 

@@ -89,7 +89,7 @@ def campaign(rule_class: Any, clients: Any, fmt: str, examples: int) -> Tally:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=120, help="examples per rule and format")
+    parser.add_argument("--examples", type=int, default=70, help="examples per rule and format")
     parser.add_argument("--rules", default="", help="comma-separated rule names (default: every rule)")
     args = parser.parse_args(argv)
     names = [n for n in args.rules.split(",") if n] or list(rs.rule_names())
