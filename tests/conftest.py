@@ -18,10 +18,17 @@ from hypothesis import HealthCheck, settings
 # "ci" (CI=true, and `make test` selects it by HYPOTHESIS_PROFILE=ci): derandomized, so a commit gives
 # the same examples and the same result on every machine; no example database read or written.
 # "dev" (a plain `pytest`): random examples, as a developer's extra hunt. "fuzz": `make fuzz`'s campaign.
-settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
-settings.register_profile("dev", database=None, deadline=None, print_blob=True)
+_BASE = settings.get_profile("default")  # explicit parent: the profiles never inherit whichever one is loaded
+settings.register_profile("ci", _BASE, derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", _BASE, derandomize=False, database=None, deadline=None, print_blob=True)
 settings.register_profile(
-    "fuzz", database=None, deadline=None, print_blob=True, suppress_health_check=list(HealthCheck)
+    "fuzz",
+    _BASE,
+    derandomize=False,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=list(HealthCheck),
 )
 
 

@@ -16,7 +16,6 @@ PutEvaluations).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,19 +26,17 @@ import reliability_support as rs
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from lambda_compliance import catalog, testing_roles
+from lambda_compliance import catalog, identifiers, testing_roles
 from lambda_compliance.ci import ConfigItem
 from lambda_compliance.testing import lambda_ci
 
 moto_reader_clients = rs.moto_reader_clients
 seeded_moto = rs.seeded_moto
 
-_FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
 
 def _bad_function_name(ci) -> bool:
     name = ConfigItem.of(ci).get("functionName")
-    return isinstance(name, str) and not _FUNCTION_NAME.fullmatch(name)
+    return isinstance(name, str) and not identifiers.valid(identifiers.FUNCTION_NAME, name)
 
 
 def _policy_not_an_object(inventory) -> bool:
