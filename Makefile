@@ -51,7 +51,7 @@ browser-deps: $(STAMP)
 # items, evaluations and any failure with its minimal example (FUZZ_EXAMPLES per rule and format).
 FUZZ_EXAMPLES ?= 70
 fuzz: $(STAMP)
-	@HYPOTHESIS_PROFILE=fuzz $(PY) tests/fuzz.py --examples $(FUZZ_EXAMPLES)
+	@HYPOTHESIS_PROFILE=fuzz PYTHONIOENCODING=utf-8:backslashreplace $(PY) tests/fuzz.py --examples $(FUZZ_EXAMPLES)
 
 # rdk (AWS Config Rule Development Kit) in its own virtualenv: tests/test_rdk.py runs `rdk test-local --all`
 # and lints `rdk create-rule-template`; `make rdk` does the same and prints "Ran N tests" per rule.

@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,12 +71,18 @@ def campaign(rule_class: Any, clients: Any, fmt: str, examples: int) -> Tally:
         tally.items += (0 if periodic else 1) + len(related_items)
         try:
             evaluations = rs.run_rule(rule_class, clients, ci, related_items, periodic=periodic)
+            found = rs.problems(evaluations, periodic=periodic, ci=ci)
         except Exception as exc:
             # hypothesis replays the shrunk example last: what is recorded at the end is the minimal one
-            tally.minimal = {"ci": ci, "inventory": related_items, "error": f"{type(exc).__name__}: {exc}"}
+            where = traceback.extract_tb(exc.__traceback__)[-3:]
+            tally.minimal = {
+                "ci": ci,
+                "inventory": related_items,
+                "error": f"{type(exc).__name__}: {exc}",
+                "raised at": " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(where)),
+            }
             raise
         tally.evaluations += len(evaluations) if isinstance(evaluations, list) else 0
-        found = rs.problems(evaluations, periodic=periodic, ci=ci)
         if found:
             tally.minimal = {"ci": ci, "inventory": related_items, "error": "; ".join(found)}
             raise AssertionError(found)

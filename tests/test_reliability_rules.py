@@ -153,3 +153,10 @@ def test_lone_surrogate_subnet_is_a_malformed_ci_not_an_encoding_error(fmt, moto
     assert evaluation.complianceType == "NON_COMPLIANT"
     # the field is named; the value is not echoed (it is not printable ASCII)
     assert evaluation.annotation == "cannot evaluate: configuration.vpcConfig.subnetIds is not a valid subnet id"
+
+
+@settings(rs.PROFILE, max_examples=40)
+@given(data=st.data(), text=st.sampled_from(["\ud800subnet-0a1b2c3d", "a\udfffb", "ok"]))
+def test_corrupting_text_with_a_lone_surrogate_never_fails_the_generator(data, text):
+    # make fuzz found it: _corrupt's percent-encoding raised UnicodeEncodeError on a lone surrogate
+    assert isinstance(rs._corrupt(text, data.draw), str)
