@@ -35,12 +35,12 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
+from lambda_compliance.runtime.ci import ConfigItem
+from lambda_compliance.scanner.clients import ScanClientFactory
 from rdklib import ComplianceType, Evaluation
 
 from lambda_compliance import catalog
-from lambda_compliance.aws_reader import AwsReader, LocalInventory
-from lambda_compliance.ci import ConfigItem
-from lambda_compliance.clients import ScanClientFactory
 from lambda_compliance.testing import ACCOUNT, CAPTURE_TIME, REGION, lambda_ci
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,7 +225,7 @@ def _optional_builders() -> dict[str, list[Callable[[], dict[str, Any]]]]:
     """Builders other families ship in their testing modules (imported defensively: they land over time)."""
     found: dict[str, list[Callable[[], dict[str, Any]]]] = {}
     try:
-        from lambda_compliance import testing_roles as roles
+        from lambda_compliance.testing import roles as roles
 
         found["AWS::IAM::Role"] = [
             lambda: roles.role_ci(
@@ -239,7 +239,7 @@ def _optional_builders() -> dict[str, list[Callable[[], dict[str, Any]]]]:
     except (ImportError, AttributeError):
         pass
     try:
-        from lambda_compliance import testing_api_gateway as apigw
+        from lambda_compliance.testing import api_gateway as apigw
 
         found["AWS::ApiGateway::Stage"] = [
             lambda: apigw.rest_stage_ci(
@@ -256,7 +256,7 @@ def _optional_builders() -> dict[str, list[Callable[[], dict[str, Any]]]]:
     except (ImportError, AttributeError):
         pass
     try:
-        from lambda_compliance import testing_data as data
+        from lambda_compliance.testing import data_stores as data
 
         found["AWS::DynamoDB::Table"] = [lambda: data.table_ci(key=data.key_arn()), lambda: data.table_ci("plain")]
         found["AWS::KMS::Key"] = [data.kms_key_ci, lambda: data.kms_key_ci(data.AWS_KEY_ID, manager="AWS")]

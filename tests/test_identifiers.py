@@ -21,12 +21,12 @@ import pytest
 import reliability_support as rs
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
+from lambda_compliance.runtime import identifiers as ids
+from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
+from lambda_compliance.runtime.ci import ConfigItem
+from lambda_compliance.runtime.rulebase import field_holding
 
 from lambda_compliance import catalog
-from lambda_compliance import identifiers as ids
-from lambda_compliance.aws_reader import AwsReader, LocalInventory
-from lambda_compliance.ci import ConfigItem
-from lambda_compliance.rulebase import field_holding
 from lambda_compliance.testing import CAPTURE_TIME, REGION, lambda_ci
 
 ACCOUNT = "123456789012"

@@ -25,10 +25,11 @@ import pytest
 import reliability_support as rs
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
+from lambda_compliance.runtime import identifiers
+from lambda_compliance.runtime.ci import ConfigItem
 
-from lambda_compliance import catalog, identifiers, testing_roles
-from lambda_compliance.ci import ConfigItem
-from lambda_compliance.testing import lambda_ci
+from lambda_compliance import catalog
+from lambda_compliance.testing import lambda_ci, roles
 
 moto_reader_clients = rs.moto_reader_clients
 seeded_moto = rs.seeded_moto
@@ -67,8 +68,8 @@ POLICY_ENUM = KnownCrash(
     lambda ci, inventory: _policy_not_an_object(inventory),
     lambda_ci("orders-api", role=_ROLE),
     (
-        testing_roles.role_ci("orders-api-role", managed=(testing_roles.policy_arn("shared"),)),
-        {**testing_roles.policy_ci("shared", rs.POLICY), "configuration": {"value": None}},
+        roles.role_ci("orders-api-role", managed=(roles.policy_arn("shared"),)),
+        {**roles.policy_ci("shared", rs.POLICY), "configuration": {"value": None}},
     ),
 )
 LONE_SURROGATE_SUBNET = KnownCrash(

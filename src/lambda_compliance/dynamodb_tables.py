@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lambda_compliance import identifiers
-from lambda_compliance.aws_reader import AwsReader
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.config_fields import first
+from lambda_compliance.runtime import identifiers
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.ci_fields import first
 
 TABLE_TYPE = "AWS::DynamoDB::Table"
 TABLE_NOT_FOUND = ("TableNotFoundException", "ResourceNotFoundException")

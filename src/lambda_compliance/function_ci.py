@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lambda_compliance import identifiers
-from lambda_compliance.aws_reader import AwsReader
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime import identifiers
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 FUNCTION = "AWS::Lambda::Function"
 MIB = 1024 * 1024

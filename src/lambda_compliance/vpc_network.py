@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_compliance import identifiers
-from lambda_compliance.aws_reader import AwsReader, LocalInventory
-from lambda_compliance.ci import ConfigItem
-from lambda_compliance.config_fields import bean_keys
+from lambda_compliance.runtime import identifiers
+from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
+from lambda_compliance.runtime.ci import ConfigItem
+from lambda_compliance.runtime.ci_fields import bean_keys
 
 FUNCTION_TYPE = "AWS::Lambda::Function"
 SUBNET_TYPE = "AWS::EC2::Subnet"
