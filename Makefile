@@ -11,7 +11,7 @@ RDK_STAMP := $(RDK_VENV)/.installed
 PYTHON_BOOT := $(shell for c in "python3.12" "env PYENV_VERSION=3.12.1 python3.12" "python3"; do \
 	if $$c -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo "$$c"; break; fi; done)
 
-.PHONY: demo test lint unit install clean bench packs
+.PHONY: demo test lint unit install clean bench packs fuzz
 
 $(STAMP): pyproject.toml
 	@test -n '$(PYTHON_BOOT)' || { echo "error: Python 3.11+ not found (tried python3.12, python3)"; exit 2; }
@@ -34,15 +34,24 @@ lint: $(STAMP)
 	@files=$$(find templates conformance-packs -maxdepth 1 -name '*.yaml' 2>/dev/null | sort); \
 	if [ -n "$$files" ]; then $(VENV)/bin/cfn-lint $$files && echo "cfn-lint: $$(echo $$files | wc -w) templates clean"; fi
 
+# Property tests run derandomized here (the "ci" hypothesis profile, tests/conftest.py): same commit, same result.
 unit: $(STAMP) $(RDK_STAMP)
-	@$(PY) -m pytest -n 2
+	@HYPOTHESIS_PROFILE=ci $(PY) -m pytest -n 2
 
 test: browser-deps lint unit
 
-# The HTML report's test drives a real headless browser (Debian's chromium).
+# The HTML report's test drives a real headless Chromium/Chrome: found where it is installed ($$CHROME,
+# chromium, chromium-browser, google-chrome, the macOS app), installed through apt only as root on Debian,
+# else the test is skipped with one line saying how to enable it (under CI=true a missing browser fails).
 .PHONY: browser-deps
-browser-deps:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+browser-deps: $(STAMP)
+	@$(PY) tests/browser_support.py
+
+# The randomized campaign: every rule, both Config CI formats, >= 10,000 generated items; prints per rule
+# items, evaluations and any failure with its minimal example (FUZZ_EXAMPLES per rule and format).
+FUZZ_EXAMPLES ?= 70
+fuzz: $(STAMP)
+	@HYPOTHESIS_PROFILE=fuzz PYTHONIOENCODING=utf-8:backslashreplace $(PY) tests/fuzz.py --examples $(FUZZ_EXAMPLES)
 
 # rdk (AWS Config Rule Development Kit) in its own virtualenv: tests/test_rdk.py runs `rdk test-local --all`
 # and lints `rdk create-rule-template`; `make rdk` does the same and prints "Ran N tests" per rule.

@@ -12,6 +12,35 @@ from typing import Any
 
 import boto3
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: one profile per purpose, chosen before any test module builds its settings.
+# "ci" (CI=true, and `make test` selects it by HYPOTHESIS_PROFILE=ci): derandomized, so a commit gives
+# the same examples and the same result on every machine; no example database read or written.
+# "dev" (a plain `pytest`): random examples, as a developer's extra hunt. "fuzz": `make fuzz`'s campaign.
+_BASE = settings.get_profile("default")  # explicit parent: the profiles never inherit whichever one is loaded
+settings.register_profile("ci", _BASE, derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", _BASE, derandomize=False, database=None, deadline=None, print_blob=True)
+settings.register_profile(
+    "fuzz",
+    _BASE,
+    derandomize=False,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def hypothesis_profile(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
+    """HYPOTHESIS_PROFILE when set, else "ci" under CI=true, else "dev"."""
+    chosen = environ.get("HYPOTHESIS_PROFILE", "").strip()
+    if chosen:
+        return chosen
+    return "ci" if environ.get("CI", "").strip().lower() in {"1", "true", "yes"} else "dev"
+
+
+settings.load_profile(hypothesis_profile())
 
 for _key, _value in {
     "AWS_ACCESS_KEY_ID": "testing",

@@ -16,7 +16,6 @@ PutEvaluations).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,18 +27,17 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from lambda_compliance import catalog
+from lambda_compliance.runtime import identifiers
 from lambda_compliance.runtime.ci import ConfigItem
 from lambda_compliance.testing import lambda_ci, roles
 
 moto_reader_clients = rs.moto_reader_clients
 seeded_moto = rs.seeded_moto
 
-_FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
 
 def _bad_function_name(ci) -> bool:
     name = ConfigItem.of(ci).get("functionName")
-    return isinstance(name, str) and not _FUNCTION_NAME.fullmatch(name)
+    return isinstance(name, str) and not identifiers.valid(identifiers.FUNCTION_NAME, name)
 
 
 def _policy_not_an_object(inventory) -> bool:
@@ -74,8 +72,16 @@ POLICY_ENUM = KnownCrash(
         {**roles.policy_ci("shared", rs.POLICY), "configuration": {"value": None}},
     ),
 )
+LONE_SURROGATE_SUBNET = KnownCrash(
+    "configuration.vpcConfig.subnetIds holds a string with a lone surrogate",
+    lambda ci, inventory: False,
+    lambda_ci("orders-api", vpcConfig={"subnetIds": ["\ud800subnet-0a1b2c3d"], "securityGroupIds": ["sg-0123abcd"]}),
+)
 # Crashes this property test found, by rule, now fixed: each minimal case stays as a regression test.
 FIXED_CRASHES: dict[str, list[KnownCrash]] = {
+    # the rule sent the id to ec2:DescribeSubnets and botocore raised UnicodeEncodeError building the query;
+    # the reader now checks every identifier against AWS's pattern before a request (identifiers.py).
+    "LAMBDA_VPC_MULTI_AZ": [LONE_SURROGATE_SUBNET],
     # function_ci.function_name() accepted "" and any other string and the rule passed it to the Lambda API;
     # it now rejects an invalid name as a malformed CI.
     "LAMBDA_FAILURE_DESTINATION_CONFIGURED": [NAMELESS],
@@ -87,14 +93,7 @@ FIXED_CRASHES: dict[str, list[KnownCrash]] = {
 }
 
 
-def _run(rule_class, clients, ci, related, *, periodic):
-    rule = rule_class()
-    params = rule.evaluate_parameters(rs.default_parameters(rule_class))
-    factory = rs.reader_over(clients, related if periodic else [ci, *related])
-    event = rs.event_for(rule_class, rs.default_parameters(rule_class), periodic=periodic)
-    if periodic:
-        return rule.evaluate_periodic(event, factory, params)
-    return rule.evaluate_change(event, factory, ci, params)
+_run = rs.run_rule
 
 
 @pytest.mark.parametrize("name", rs.rule_names())
@@ -144,3 +143,21 @@ def test_former_crash_minimal_ci(name, index, fmt, moto_reader_clients):
     ci, inventory = render(crash.ci), [render(item) for item in crash.inventory]
     evaluations = _run(rule_class, moto_reader_clients, ci, inventory, periodic=False)
     assert rs.problems(evaluations, periodic=False, ci=ci) == []
+
+
+@pytest.mark.parametrize("fmt", ["snapshot", "api"])
+def test_lone_surrogate_subnet_is_a_malformed_ci_not_an_encoding_error(fmt, moto_reader_clients):
+    render = rs.snapshot_format if fmt == "snapshot" else rs.api_format
+    ci = render(LONE_SURROGATE_SUBNET.ci)
+    rule_class = catalog.load_rule("LAMBDA_VPC_MULTI_AZ")
+    [evaluation] = _run(rule_class, moto_reader_clients, ci, [], periodic=False)
+    assert evaluation.complianceType == "NON_COMPLIANT"
+    # the field is named; the value is not echoed (it is not printable ASCII)
+    assert evaluation.annotation == "cannot evaluate: configuration.vpcConfig.subnetIds is not a valid subnet id"
+
+
+@settings(rs.PROFILE, max_examples=40)
+@given(data=st.data(), text=st.sampled_from(["\ud800subnet-0a1b2c3d", "a\udfffb", "ok"]))
+def test_corrupting_text_with_a_lone_surrogate_never_fails_the_generator(data, text):
+    # make fuzz found it: _corrupt's percent-encoding raised UnicodeEncodeError on a lone surrogate
+    assert isinstance(rs._corrupt(text, data.draw), str)

@@ -6,11 +6,11 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import browser_support
 import pytest
 
 from lambda_compliance.catalog import frameworks
@@ -170,9 +170,11 @@ def test_html_is_self_contained_and_escapes_what_the_account_controls(document):
 
 
 def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    found = browser_support.find()
     if not found:
-        pytest.skip("chromium not installed (make test installs it: make browser-deps)")
+        if browser_support.in_ci():  # CI must run the browser test: a missing browser fails, never skips
+            pytest.fail("CI=true and no browser: " + browser_support.ENABLE_HINT)
+        pytest.skip(browser_support.ENABLE_HINT)
     return found
 
 

@@ -186,11 +186,12 @@ class CloudTrailLambdaDataEventsTest(unittest.TestCase):
             on_account("NON_COMPLIANT", "no CloudTrail trail exists; create a multi-region trail"),
         )
 
-    def test_remediation_targets_the_account_with_the_trail_name_as_a_static_parameter(self):
+    def test_remediation_targets_the_account_and_carries_no_demo_trail_name(self):
+        """The document finds the account's multi-region trail itself: no trail name ships in a pack."""
         remediation = RULE.spec.remediation
         self.assertEqual(
             (remediation.document, remediation.resource_parameter, dict(remediation.parameters)),
-            ("LambdaCompliance-EnableCloudTrailLambdaDataEvents", "AccountId", {"TrailName": "management-events"}),
+            ("LambdaCompliance-EnableCloudTrailLambdaDataEvents", "AccountId", {}),
         )
 
     def test_unknown_parameter_is_rejected(self):

@@ -6,6 +6,10 @@ Lambda invocation, or one scan of an account/region), so a role shared by a
 hundred functions or a log-group listing is fetched once. The scanner seeds
 it with what the collector already fetched; inside Lambda it starts empty.
 
+Every identifier a request carries is checked against AWS's documented pattern
+first (``identifiers.check_request``): the one place where a damaged value from a
+configuration item is stopped before botocore or AWS sees it.
+
 Config lookups (``resources``/``resource``) go to AWS Config inside Lambda and
 to the collector's inventory in a scan: one rule code path, two data sources.
 """
@@ -20,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import ClientError
 
+from lambda_compliance.runtime import identifiers
 from lambda_compliance.runtime.ci import ConfigItem
 
 T = TypeVar("T")
@@ -173,7 +178,12 @@ class AwsReader:
         region: str | None = None,
         **kwargs: Any,
     ) -> dict[str, Any] | None:
-        """One API call, memoised; ``None`` when the error code is in ``missing`` (e.g. no such URL)."""
+        """One API call, memoised; ``None`` when the error code is in ``missing`` (e.g. no such URL).
+
+        Raises ``identifiers.InvalidIdentifier`` before any request when an identifier parameter is not
+        what AWS documents for it (the rule answers "cannot evaluate", see rulebase).
+        """
+        identifiers.check_request(service, kwargs)
 
         def fetch() -> dict[str, Any] | None:
             try:
@@ -197,7 +207,8 @@ class AwsReader:
         region: str | None = None,
         **kwargs: Any,
     ) -> list[Any]:
-        """Every item of a paginated listing, memoised."""
+        """Every item of a paginated listing, memoised; identifiers are checked as in ``call``."""
+        identifiers.check_request(service, kwargs)
 
         def fetch() -> list[Any]:
             client = self.client(service, region)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Literal
 
 from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 
-from lambda_compliance.runtime import clock, exemptions
+from lambda_compliance.runtime import clock, exemptions, identifiers
 from lambda_compliance.runtime.annotations import fit
 from lambda_compliance.runtime.aws_reader import UNRECORDED_LISTERS, AwsReader, reader_for
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
@@ -142,6 +142,10 @@ class ComplianceRule(ConfigRule):
             evaluations = list(self.assess(ci, reader_for(client_factory, event), valid_rule_parameters))
         except MalformedConfigurationItem as exc:
             evaluations = [non_compliant(f"cannot evaluate: {exc}")]
+        except identifiers.InvalidIdentifier as exc:
+            # The reader refused to send it: name the CI field it came from, else the request parameter.
+            field = field_holding(ci, exc.value) or exc.parameter
+            evaluations = [non_compliant(f"cannot evaluate: {identifiers.describe(field, exc.kind, exc.value)}")]
         return exemptions.apply(
             evaluations,
             valid_rule_parameters.get(exemptions.PARAMETER, ()),
@@ -198,6 +202,34 @@ def _in_scope(aws: AwsReader, event: Mapping[str, Any], resource_type: str) -> l
     arn = str(event.get("configRuleArn") or "").split(":")
     region = aws.region or (arn[3] if len(arn) > 3 and arn[3] else "") or os.environ.get("AWS_REGION", "")
     return lister(aws, aws.account_id or str(event.get("accountId") or ""), region)
+
+
+def _leaves(node: Any, path: tuple[str, ...] = ()) -> Iterable[tuple[tuple[str, ...], str]]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for value in node:  # a list's items share the list's field name
+            yield from _leaves(value, path)
+
+
+def field_holding(ci: ConfigItem, value: Any) -> str | None:
+    """The dotted CI field whose text is ``value``, else one that contains it (e.g. a role name inside
+    the role ARN), looking in configuration, then supplementaryConfiguration, then the rest; None when the
+    value came from elsewhere (a related CI, an AWS answer)."""
+    if not isinstance(value, str) or not value:
+        return None
+    sections = ("configuration", "supplementaryConfiguration")
+    rest = {key: item for key, item in ci.raw.items() if key not in sections}
+    for root, node in (*((key, ci.raw.get(key)) for key in sections), (None, rest)):
+        leaves = [((root, *path) if root else path, text) for path, text in _leaves(node)]
+        found = next((path for path, text in leaves if text == value), None)
+        found = found or next((path for path, text in leaves if value in text), None)
+        if found:
+            return ".".join(found)
+    return None
 
 
 def handle(rule_class: type[ComplianceRule], event: Mapping[str, Any], context: Any) -> Any:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lambda_compliance.runtime import identifiers
 from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem
 from lambda_compliance.runtime.ci_fields import bean_keys
@@ -64,7 +65,9 @@ def function_vpcs(aws: AwsReader) -> dict[str, list[str]]:
     for ci in aws.resources(FUNCTION_TYPE):
         if ci.is_deleted:  # Config's advanced query still lists deleted resources
             continue
-        subnets = [s for s in ci.get("vpcConfig", "subnetIds", kind=list) or [] if isinstance(s, str) and s]
+        # a damaged id names no subnet (and the reader would refuse the whole batch for it)
+        listed = ci.get("vpcConfig", "subnetIds", kind=list) or []
+        subnets = [s for s in listed if identifiers.valid(identifiers.SUBNET, s)]
         if subnets:
             subnets_of[ci.resource_name] = subnets
     vpc_of = subnet_vpcs(aws, {s for subnets in subnets_of.values() for s in subnets})

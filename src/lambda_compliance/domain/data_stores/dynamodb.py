@@ -10,9 +10,9 @@ accepted too.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from lambda_compliance.runtime import identifiers
 from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 from lambda_compliance.runtime.ci_fields import first
@@ -20,7 +20,6 @@ from lambda_compliance.runtime.ci_fields import first
 TABLE_TYPE = "AWS::DynamoDB::Table"
 TABLE_NOT_FOUND = ("TableNotFoundException", "ResourceNotFoundException")
 
-_TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 _SSE = ("ssedescription", "sseDescription", "SSEDescription")
 # Encryption states in which the table's data is (or is being) encrypted with the named key.
 KEY_IN_USE = frozenset({"ENABLED", "ENABLING", "UPDATING"})
@@ -40,7 +39,7 @@ class TableEncryption:
 def table_name(ci: ConfigItem) -> str:
     """The table's name; every table CI records a valid one, so a CI without one is malformed."""
     name = ci.get("tableName", kind=str)
-    if name is None or not _TABLE_NAME.fullmatch(name):
+    if not identifiers.valid(identifiers.TABLE_NAME, name):
         raise MalformedConfigurationItem("configuration item lacks a valid configuration.tableName")
     return name
 

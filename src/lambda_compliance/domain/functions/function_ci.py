@@ -8,10 +8,10 @@ on, from the reader's Config inventory.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lambda_compliance.runtime import identifiers
 from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
@@ -19,13 +19,10 @@ FUNCTION = "AWS::Lambda::Function"
 MIB = 1024 * 1024
 
 
-_FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
 def function_name(ci: ConfigItem) -> str:
     """The function's name; a CI without a valid one cannot be judged (and must not reach the Lambda API)."""
     name = ci.require("functionName", kind=str)
-    if not _FUNCTION_NAME.fullmatch(name):
+    if not identifiers.valid(identifiers.FUNCTION_NAME, name):
         raise MalformedConfigurationItem("configuration item has no valid configuration.functionName")
     return name
 
