@@ -25,7 +25,7 @@ install: $(STAMP)
 
 # The demo estate has findings on purpose: exit status 1 (findings) is success here, 2 (an error) is not.
 demo: $(STAMP)
-	@$(VENV)/bin/lambda-compliance scan --demo --reports reports; status=$$?; \
+	@$(VENV)/bin/lambda-compliance scan --demo --config src/lambda_compliance/demo/lambda-compliance.yaml --reports reports; status=$$?; \
 	if [ $$status -gt 1 ]; then exit $$status; fi; echo "reports written to reports/ (open reports/lambda-compliance.html)"
 
 lint: $(STAMP)

@@ -59,19 +59,27 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--org-role", metavar="NAME", help="scan every active account of the organization through this role name"
     )
-    p.add_argument("--config", metavar="FILE", help=f"configuration file (default: ./{DEFAULT_CONFIG} when present)")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"configuration file (default: ./{DEFAULT_CONFIG} when present; with --demo, the demo's own)",
+    )
+    p.add_argument("--no-config", action="store_true", help="ignore any configuration file: rule defaults only")
     p.add_argument(
         "--rule-parameters", metavar="JSON", help='override rule parameters: {"RULE": {"param": "value"}} or @file.json'
     )
     p.add_argument("--rules", help="comma-separated rule names (default: all)")
     p.add_argument("--family", help="comma-separated rule families: lambda, role, data, apigateway, account")
-    p.add_argument("--format", default="table", help="table (default), json, html, sarif or csv")
+    p.add_argument("--format", default="table", help="table (default), json, html, sarif, csv, ocsf or asff")
     p.add_argument("--output", metavar="PATH", help="write the report to PATH instead of stdout")
     p.add_argument(
         "--framework", help="only the rules evidencing this framework: soc2, gdpr, hipaa, pci-dss-4, iso27001-2022, ..."
     )
     p.add_argument("--reports", metavar="DIR", help="also write the html, sarif, csv and json reports into DIR")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    view = p.add_mutually_exclusive_group()
+    view.add_argument("--details", action="store_true", help="table: every failing resource of every rule")
+    view.add_argument("--quiet", "-q", action="store_true", help="table: the summary line only (and the exit status)")
 
 
 def _select_rules(args: argparse.Namespace) -> list[Any]:
@@ -132,14 +140,38 @@ def load_settings(args: argparse.Namespace) -> Any:
     from lambda_compliance import catalog, config
 
     rules = catalog.all_rules()
+    if getattr(args, "no_config", False) and getattr(args, "config", None):
+        raise UsageError("--no-config excludes --config")
     try:
-        settings = config.load(getattr(args, "config", None), rules=rules)
+        if getattr(args, "no_config", False):
+            settings = config.Settings()
+        else:
+            settings = config.load(_config_path(args), rules=rules)
         raw = getattr(args, "rule_parameters", None)
         if raw:
             settings = config.with_overrides(settings, _read_json_argument(raw, "--rule-parameters"), rules)
     except config.ConfigError as exc:
         raise UsageError(str(exc)) from None
     return settings
+
+
+def _config_path(args: argparse.Namespace) -> str | Path | None:
+    """``--config``; else, for the demo, the demo's own file; else None (./lambda-compliance.yaml when present)."""
+    if getattr(args, "config", None):
+        return str(args.config)
+    if getattr(args, "demo", False):
+        from lambda_compliance.demo import CONFIG
+
+        return CONFIG
+    return None
+
+
+def _display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _read_json_argument(raw: str, flag: str) -> Any:
@@ -237,7 +269,7 @@ def run_scan(args: argparse.Namespace) -> int:
         remediation_demo.attach(document, remediated)
     document["exemptions"] = _exemption_report(settings, document)
     document["configuration"] = {
-        "file": str(settings.path) if settings.path else None,
+        "file": _display_path(settings.path) if settings.path else None,
         "parameters": {rule: dict(values) for rule, values in settings.parameters.items() if values},
         "disabled": sorted(settings.disabled),
     }
@@ -395,10 +427,20 @@ def _emit(document: dict[str, Any], args: argparse.Namespace) -> None:
     from lambda_compliance import report
 
     renderer = report.renderers()[args.format]
-    if args.format == "table" and "before_remediation" in document:
-        from lambda_compliance.remediation.demo import with_before_after
+    if args.format == "table":
+        from functools import partial
 
-        renderer = with_before_after(renderer)
+        view = {
+            "details": getattr(args, "details", False),
+            "quiet": getattr(args, "quiet", False),
+            "reports": getattr(args, "reports", None),
+            "demo": bool(getattr(args, "demo", False)),
+        }
+        renderer = partial(renderer, **view)
+        if "before_remediation" in document and not view["quiet"]:
+            from lambda_compliance.remediation.demo import with_before_after
+
+            renderer = with_before_after(renderer)
     if args.output:
         path = Path(args.output)
         try:
