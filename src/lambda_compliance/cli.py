@@ -76,6 +76,11 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
         "--framework", help="only the rules evidencing this framework: soc2, gdpr, hipaa, pci-dss-4, iso27001-2022, ..."
     )
     p.add_argument("--reports", metavar="DIR", help="also write the html, sarif, csv and json reports into DIR")
+    p.add_argument(
+        "--to-security-hub",
+        action="store_true",
+        help="also import the findings (ASFF) into AWS Security Hub of the scanned account, updating earlier imports",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     view = p.add_mutually_exclusive_group()
     view.add_argument("--details", action="store_true", help="table: every failing resource of every rule")
@@ -191,6 +196,13 @@ def _read_json_argument(raw: str, flag: str) -> Any:
 
 @command("scan", _configure_scan)
 def run_scan(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:  # the demo estate stays up until its findings are imported
+        return _run_scan(args, stack)
+
+
+def _run_scan(args: argparse.Namespace, stack: Any) -> int:
     from lambda_compliance import engine, report, scan
 
     if sum(bool(x) for x in (args.snapshot, args.demo)) > 1:
@@ -214,6 +226,7 @@ def run_scan(args: argparse.Namespace) -> int:
     show_progress = not args.no_progress and sys.stderr.isatty()
     failed_targets: list[dict[str, str]] = []
     remediated = None
+    hub: tuple[Any, str | None] | None = None  # (session, endpoint) that --to-security-hub imports through
     try:
         with _progress(show_progress) as sink:
             if args.snapshot:
@@ -228,7 +241,23 @@ def run_scan(args: argparse.Namespace) -> int:
                 from lambda_compliance.demo import running_demo
 
                 logging.getLogger("werkzeug").setLevel(logging.ERROR)
-                with running_demo() as estate:
+                estate = stack.enter_context(running_demo())
+                hub = (estate.session, estate.endpoint_url)
+                reports, failed_targets = _scan_targets(
+                    scan,
+                    rules,
+                    estate.session,
+                    estate.region,
+                    estate.endpoint_url,
+                    sink,
+                    parameters,
+                    args,
+                    settings,
+                )
+                if getattr(args, "remediate", False):
+                    from lambda_compliance.remediation import demo as remediation_demo
+
+                    remediated = remediation_demo.remediate(estate, rules, reports)
                     reports, failed_targets = _scan_targets(
                         scan,
                         rules,
@@ -240,23 +269,9 @@ def run_scan(args: argparse.Namespace) -> int:
                         args,
                         settings,
                     )
-                    if getattr(args, "remediate", False):
-                        from lambda_compliance.remediation import demo as remediation_demo
-
-                        remediated = remediation_demo.remediate(estate, rules, reports)
-                        reports, failed_targets = _scan_targets(
-                            scan,
-                            rules,
-                            estate.session,
-                            estate.region,
-                            estate.endpoint_url,
-                            sink,
-                            parameters,
-                            args,
-                            settings,
-                        )
             else:
                 session = _session(args)
+                hub = (session, args.endpoint_url)
                 region = args.region or session.region_name or "us-east-1"
                 reports, failed_targets = _scan_targets(
                     scan, rules, session, region, args.endpoint_url, sink, parameters, args, settings
@@ -277,6 +292,8 @@ def run_scan(args: argparse.Namespace) -> int:
         print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
     _add_compliance(document, args)
     _emit(document, args)
+    if getattr(args, "to_security_hub", False):
+        _to_security_hub(document, *(hub or (_session(args), args.endpoint_url)))
     failed = any(e.get("kind", "error") == "error" for e in document["errors"]) or bool(failed_targets)
     findings = document["summary"]["NON_COMPLIANT"] > 0 or failed
     return EXIT_FINDINGS if findings else EXIT_OK
@@ -293,6 +310,29 @@ def _add_compliance(document: dict[str, Any], args: argparse.Namespace) -> None:
         except OSError as exc:
             raise UsageError(f"cannot write {args.reports}: {exc.strerror}") from None
         print(f"wrote reports: {', '.join(written)}", file=sys.stderr)
+
+
+def _to_security_hub(document: dict[str, Any], session: Any, endpoint: str | None) -> None:
+    """Import the findings into Security Hub of the credentials' account; one line per region on stderr."""
+    from botocore.config import Config
+
+    from lambda_compliance import security_hub
+
+    config = Config(retries={"mode": "standard", "total_max_attempts": 5})
+
+    def client(region: str) -> Any:
+        return session.client("securityhub", region_name=region, endpoint_url=endpoint, config=config)
+
+    region = session.region_name or "us-east-1"
+    account = _call_aws(
+        lambda: session.client("sts", region_name=region, endpoint_url=endpoint).get_caller_identity()["Account"]
+    )
+    try:
+        results = _call_aws(lambda: security_hub.publish(document, client, account))
+    except security_hub.ImportFailed as exc:
+        raise UsageError(str(exc)) from None
+    for result in results:
+        print(result.line(), file=sys.stderr)
 
 
 def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:
