@@ -227,5 +227,7 @@ def test_demo_terminal_output_fits_80_columns_and_the_target(run_cli, monkeypatc
     assert "compliance by framework" in out
     assert "remediation: " in out and "scan --demo --remediate" in out
     assert "lambda-compliance.yaml" in "\n".join(lines[:2])  # the demo's configuration, named in the summary
+    html = (tmp_path / "reports" / "lambda-compliance.html").read_text()
+    assert re.search(r'id="meta-config">[^<]*demo/lambda-compliance.yaml<', html)  # the HTML names it too
     last = "".join(lines[-3:]).split("full reports: ")[-1]  # a long path wraps; the pointer is the last thing
     assert last.startswith(f"{tmp_path / 'reports'}/lambda-compliance.html")

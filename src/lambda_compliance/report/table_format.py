@@ -62,7 +62,6 @@ def short_name(resource_type: str, resource_id: str) -> str:
 class _RuleBlock:
     rule: str
     severity: str
-    title: str
     fix: dict[str, Any] | None
     failing: list[dict[str, Any]]
     shown: int = 0
@@ -95,7 +94,8 @@ def render(
         for block in blocks:
             block.shown = len(block.failing)
     else:
-        fixed = [summary, Text(""), *_framework_lines(document, console), Text(""), Text("heading"), *epilogue]
+        heading = _failing_heading(blocks, where, capped=True)
+        fixed = [summary, Text(""), *_framework_lines(document, console), Text(""), heading, *epilogue]
         _fit(blocks, console, many_targets, where, LINE_BUDGET - _height(console, fixed))
 
     console.print()
@@ -129,14 +129,15 @@ def summary_line(document: dict[str, Any]) -> Text:
     if accounts > 1 or regions > 1:
         scope += f" in {accounts} accounts/{regions} regions"
     line.append(f" — {scope}, {sum(t['seconds'] for t in targets):.1f}s")
-    configuration = (document.get("configuration") or {}).get("file")
-    line.append(f" — config {configuration}" if configuration else " — config: defaults", style="cyan")
+    if "configuration" in document:  # a scan's (a deployed report's parameters are the Config rules')
+        path = (document["configuration"] or {}).get("file")
+        line.append(f" — config {path}" if path else " — config: defaults", style="cyan")
     return line
 
 
-def _failing_heading(blocks: list[_RuleBlock], where: str | None) -> Text:
+def _failing_heading(blocks: list[_RuleBlock], where: str | None, capped: bool = False) -> Text:
     heading = Text(f"failing rules, worst first ({len(blocks)})", style="bold")
-    if any(b.shown < len(b.failing) for b in blocks):
+    if capped or any(b.shown < len(b.failing) for b in blocks):
         heading.append(f"; every resource: {where or '--details'}", style="dim")
     return heading
 
@@ -153,9 +154,7 @@ def _rule_blocks(document: dict[str, Any]) -> list[_RuleBlock]:
     for rule, items in failing.items():
         meta = rules.get(rule, {})
         items.sort(key=lambda e: (e.get("accountId", ""), e.get("region", ""), _name(e)))
-        blocks.append(
-            _RuleBlock(rule, meta.get("severity", "medium"), meta.get("title", rule), meta.get("remediation"), items)
-        )
+        blocks.append(_RuleBlock(rule, meta.get("severity", "medium"), meta.get("remediation"), items))
     blocks.sort(key=lambda b: (SEVERITY_ORDER.get(b.severity, 9), -len(b.failing), b.rule))
     return blocks
 
