@@ -231,3 +231,10 @@ def test_demo_terminal_output_fits_80_columns_and_the_target(run_cli, monkeypatc
     assert re.search(r'id="meta-config">[^<]*demo/lambda-compliance.yaml<', html)  # the HTML names it too
     last = "".join(lines[-3:]).split("full reports: ")[-1]  # a long path wraps; the pointer is the last thing
     assert last.startswith(f"{tmp_path / 'reports'}/lambda-compliance.html")
+
+
+def test_a_document_without_a_scan_configuration_claims_none():
+    """``lambda-compliance report`` reads deployed rules: their parameters are Config's, not a local file's."""
+    document = _document()
+    del document["configuration"]
+    assert "config" not in _render(document, 160, quiet=True)[0]
