@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from lambda_compliance import frameworks
+from lambda_compliance.catalog import frameworks
 from lambda_compliance.report import finding_id, ocsf_format
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "ocsf-1.1.0-compliance_finding.schema.json").read_text())

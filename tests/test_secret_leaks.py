@@ -148,7 +148,7 @@ def test_lambda_path_returns_prints_and_raises_nothing_secret(leaky, capfd, capl
 
 def test_exceptions_from_damaged_environments_carry_no_value():
     """The detector fed each secret inside damaged containers: whatever it raises names no value."""
-    from lambda_compliance.secrets import find_plaintext_secrets
+    from lambda_compliance.domain.functions.env_secrets import find_plaintext_secrets
 
     shapes = [
         lambda v: {"K": v},

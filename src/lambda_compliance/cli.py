@@ -101,7 +101,7 @@ def _select_rules(args: argparse.Namespace) -> list[Any]:
 
 @contextmanager
 def _progress(enabled: bool):  # type: ignore[no-untyped-def]
-    from lambda_compliance.collectors import ProgressSink
+    from lambda_compliance.scanner.collectors import ProgressSink
 
     if not enabled:
         yield ProgressSink()
@@ -142,20 +142,20 @@ def _session(args: argparse.Namespace) -> Any:
 
 def load_settings(args: argparse.Namespace) -> Any:
     """The configuration file plus ``--rule-parameters``, validated against every rule."""
-    from lambda_compliance import catalog, config
+    from lambda_compliance import catalog, config_file
 
     rules = catalog.all_rules()
     if getattr(args, "no_config", False) and getattr(args, "config", None):
         raise UsageError("--no-config excludes --config")
     try:
         if getattr(args, "no_config", False):
-            settings = config.Settings()
+            settings = config_file.Settings()
         else:
-            settings = config.load(_config_path(args), rules=rules)
+            settings = config_file.load(_config_path(args), rules=rules)
         raw = getattr(args, "rule_parameters", None)
         if raw:
-            settings = config.with_overrides(settings, _read_json_argument(raw, "--rule-parameters"), rules)
-    except config.ConfigError as exc:
+            settings = config_file.with_overrides(settings, _read_json_argument(raw, "--rule-parameters"), rules)
+    except config_file.ConfigError as exc:
         raise UsageError(str(exc)) from None
     return settings
 
@@ -203,7 +203,8 @@ def run_scan(args: argparse.Namespace) -> int:
 
 
 def _run_scan(args: argparse.Namespace, stack: Any) -> int:
-    from lambda_compliance import engine, report, scan
+    from lambda_compliance import report
+    from lambda_compliance.scanner import engine, scan
 
     if sum(bool(x) for x in (args.snapshot, args.demo)) > 1:
         raise UsageError("choose one of --snapshot and --demo")
@@ -230,7 +231,7 @@ def _run_scan(args: argparse.Namespace, stack: Any) -> int:
     try:
         with _progress(show_progress) as sink:
             if args.snapshot:
-                from lambda_compliance.snapshot import SnapshotError, read_snapshot
+                from lambda_compliance.scanner.snapshot import SnapshotError, read_snapshot
 
                 try:
                     snap = read_snapshot(args.snapshot)
@@ -337,7 +338,7 @@ def _to_security_hub(document: dict[str, Any], session: Any, endpoint: str | Non
 
 def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:
     """Every configured exemption with its status and the resources it exempted in this scan."""
-    from lambda_compliance import clock
+    from lambda_compliance.runtime import clock
 
     today = clock.today()
     out = []
@@ -368,7 +369,7 @@ def _scan_targets(
     """Scan every (account, region) target concurrently; a failing target is reported, the others complete."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from lambda_compliance import targets
+    from lambda_compliance.scanner import targets
 
     regions: Any = settings.regions
     if args.regions:
@@ -391,7 +392,7 @@ def _scan_targets(
     def one(target: Any) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        from lambda_compliance.engine import describe_error
+        from lambda_compliance.scanner.engine import describe_error
 
         try:
             return _call_aws(
@@ -520,7 +521,7 @@ def _load_commands() -> None:
     import importlib
     import pkgutil
 
-    import lambda_compliance.commands as commands
+    import lambda_compliance.cli.commands as commands
 
     for info in pkgutil.iter_modules(commands.__path__):
         importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -543,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback, never a payload
         if os.environ.get("LAMBDA_COMPLIANCE_DEBUG"):
             raise
-        from lambda_compliance.engine import describe_error
+        from lambda_compliance.scanner.engine import describe_error
 
         print(f"error: {describe_error(exc)} (set LAMBDA_COMPLIANCE_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_USAGE

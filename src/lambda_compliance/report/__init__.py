@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
-from lambda_compliance.engine import Outcome
-from lambda_compliance.scan import ScanReport
+from lambda_compliance.scanner.engine import Outcome
+from lambda_compliance.scanner.scan import ScanReport
 
 Renderer = Callable[..., str | None]
 

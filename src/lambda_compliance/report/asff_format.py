@@ -53,7 +53,7 @@ def resource_type(config_type: str) -> str:
 
 def product_arn(account: str, region: str) -> str:
     """The account's own product ARN: findings a customer imports from its own account use it."""
-    from lambda_compliance.api_gateway import partition
+    from lambda_compliance.domain.api_gateway.resources import partition
 
     return f"arn:{partition(region)}:securityhub:{region}:{account}:product/{account}/default"
 
@@ -65,8 +65,8 @@ def _timestamp(started: str | None) -> str:
 
 
 def findings(document: dict[str, Any], updated_at: str | None = None) -> list[dict[str, Any]]:
-    from lambda_compliance import frameworks
-    from lambda_compliance.api_gateway import partition
+    from lambda_compliance.catalog import frameworks
+    from lambda_compliance.domain.api_gateway.resources import partition
     from lambda_compliance.report import compliance, finding_id
 
     compliance.ensure(document)

@@ -19,7 +19,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from lambda_compliance import __version__, frameworks
+from lambda_compliance import __version__
+from lambda_compliance.catalog import frameworks
 
 FORMAT = "ocsf"
 OCSF_VERSION = "1.1.0"
