@@ -80,7 +80,7 @@ def moto(moto_endpoint: str) -> Iterator[Any]:
 
 @pytest.fixture
 def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """Run the CLI in-process from an empty directory (so the repo's demo configuration does not apply);
+    """Run the CLI in-process from an empty directory (so no lambda-compliance.yaml of the caller applies);
     returns (exit status, JSON document or None, stdout, stderr)."""
     from lambda_compliance.cli import main
 

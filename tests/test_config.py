@@ -197,6 +197,38 @@ def test_config_init_lists_every_rule_and_validates(tmp_path):
 
 
 def test_committed_demo_config_is_valid_and_shows_a_change_and_an_exemption():
-    settings = config_file.load(ROOT / "lambda-compliance.yaml")
+    from lambda_compliance.demo import CONFIG
+
+    settings = config_file.load(CONFIG)
     assert settings.parameters["LAMBDA_TIMEOUT_LIMIT"] == {"maxTimeout": "120"}
     assert len(settings.exemptions) >= 1
+    assert f"--config {CONFIG.relative_to(ROOT)}" in (ROOT / "Makefile").read_text()  # make demo names it
+
+
+def test_the_repository_root_holds_no_configuration_a_scan_would_pick_up():
+    assert not (ROOT / config_file.DEFAULT_FILE).exists()
+
+
+def test_demo_reads_its_own_configuration_and_every_scan_says_which_it_used(tmp_path, run_cli, moto, monkeypatch):
+    from lambda_compliance.demo import CONFIG
+
+    monkeypatch.setenv("COLUMNS", "200")
+    rules = ("--rules", "LAMBDA_TIMEOUT_LIMIT")
+    moto.role("r")
+    moto.function("fn", role="r", Timeout=200)
+    account = ("scan", "--endpoint-url", moto.endpoint_url, *rules, "--format", "table", "--quiet")
+    status, _, out, _ = run_cli(*account)  # an empty working directory: the rules' defaults
+    assert status == 0, out
+    assert out.count("\n") == 1 and out.rstrip().endswith("config: defaults")
+    Path("lambda-compliance.yaml").write_text("rules:\n  LAMBDA_TIMEOUT_LIMIT:\n    parameters: {maxTimeout: 60}\n")
+    status, _, out, _ = run_cli(*account)  # the file the user put in the working directory
+    assert status == 1 and out.rstrip().endswith("config lambda-compliance.yaml")
+    Path("lambda-compliance.yaml").unlink()
+
+    _, demo, _, _ = run_cli("scan", "--demo", *rules)
+    assert demo["configuration"]["file"] == str(CONFIG)  # outside the working directory: the full path
+    assert demo["configuration"]["parameters"]["LAMBDA_TIMEOUT_LIMIT"] == {"maxTimeout": "120"}
+    _, defaults, _, _ = run_cli("scan", "--demo", "--no-config", *rules)
+    assert defaults["configuration"] == {"file": None, "parameters": {}, "disabled": []}
+    status, _, _, err = run_cli("scan", "--demo", "--no-config", "--config", str(CONFIG))
+    assert status == 2 and err == "error: --no-config excludes --config\n"

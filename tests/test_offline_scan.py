@@ -118,7 +118,7 @@ def test_every_format_counts_the_skipped_evaluations_with_their_reason(run_cli, 
     assert sum(1 for n in sarif["invocations"][0]["toolExecutionNotifications"] if n["level"] == "note") == 6
     assert 'id="skipped"' in outputs["html"] and "LAMBDA_ROLE_NO_ADMIN_ACCESS" in outputs["html"]
     assert "Skipped evaluations" in outputs["html"]
-    summary_line = next(line for line in outputs["table"].splitlines() if "non-compliant," in line)
+    summary_line = next(line for line in outputs["table"].splitlines() if "non-compliant ·" in line)
     assert "6 skipped" in summary_line
 
 
@@ -189,7 +189,7 @@ V4 = {"ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}], "ipRanges": ["0.0.0.0/0"]}
         ([_egress("tcp", 443.0, 443.0, **V4)], []),
         ([_egress("-1", ipv4Ranges=[{"cidrIp": "10.0.0.0/8"}], ipRanges=["10.0.0.0/8"])], []),
         ([_egress("-1", prefixListIds=[{"prefixListId": "pl-63a5400a"}])], []),
-        ([_egress("-1", userIdGroupPairs=[{"groupId": "sg-2", "userId": "123456789012"}])], []),
+        ([_egress("-1", userIdGroupPairs=[{"groupId": "sg-0a1b2c32", "userId": "123456789012"}])], []),
         ([], []),
     ],
 )
@@ -198,9 +198,9 @@ def test_security_groups_are_judged_from_their_recorded_items_without_ec2(egress
     from lambda_compliance.domain.functions.network import open_egress, security_groups
     from lambda_compliance.testing import reader
 
-    aws = reader([_sg_ci("sg-1", *egress, fmt=fmt)])  # NoClients: any EC2 call fails the test
-    found = security_groups(aws, ["sg-1"])
-    assert sorted(f.destination for f in open_egress(found["sg-1"], [443])) == open_to
+    aws = reader([_sg_ci("sg-0a1b2c31", *egress, fmt=fmt)])  # NoClients: any EC2 call fails the test
+    found = security_groups(aws, ["sg-0a1b2c31"])
+    assert sorted(f.destination for f in open_egress(found["sg-0a1b2c31"], [443])) == open_to
 
 
 def test_recorded_deleted_group_is_gone_and_unrecorded_groups_still_go_to_ec2_stubbed() -> None:
@@ -209,11 +209,11 @@ def test_recorded_deleted_group_is_gone_and_unrecorded_groups_still_go_to_ec2_st
     from lambda_compliance.testing.functions import StubbedServices
 
     stub = StubbedServices()
-    described = {"GroupId": "sg-2", "IpPermissionsEgress": []}
-    stub.add("ec2", "describe_security_groups", {"SecurityGroups": [described]}, {"GroupIds": ["sg-2"]})
-    aws = stub.reader([_sg_ci("sg-gone", status="ResourceDeleted"), _sg_ci("sg-1", _egress("-1", **V4))])
-    found = security_groups(aws, ["sg-gone", "sg-1", "sg-2"])
-    assert sorted(found) == ["sg-1", "sg-2"] and found["sg-2"] == described
+    described = {"GroupId": "sg-0a1b2c32", "IpPermissionsEgress": []}
+    stub.add("ec2", "describe_security_groups", {"SecurityGroups": [described]}, {"GroupIds": ["sg-0a1b2c32"]})
+    aws = stub.reader([_sg_ci("sg-0a1b2c39", status="ResourceDeleted"), _sg_ci("sg-0a1b2c31", _egress("-1", **V4))])
+    found = security_groups(aws, ["sg-0a1b2c39", "sg-0a1b2c31", "sg-0a1b2c32"])
+    assert sorted(found) == ["sg-0a1b2c31", "sg-0a1b2c32"] and found["sg-0a1b2c32"] == described
     stub.assert_done()
 
 
@@ -226,16 +226,16 @@ def test_inside_lambda_ec2_is_asked_even_when_config_recorded_the_group_stubbed(
 
     class ConfigOnly:
         def resources(self, resource_type: str) -> list[ConfigItem]:
-            return [ConfigItem.of(_sg_ci("sg-1", _egress("-1", **V4)))]
+            return [ConfigItem.of(_sg_ci("sg-0a1b2c31", _egress("-1", **V4)))]
 
         def resource(self, resource_type: str, **_: Any) -> ConfigItem | None:
             return self.resources(resource_type)[0]
 
     stub = StubbedServices()
-    live = {"GroupId": "sg-1", "IpPermissionsEgress": []}
-    stub.add("ec2", "describe_security_groups", {"SecurityGroups": [live]}, {"GroupIds": ["sg-1"]})
+    live = {"GroupId": "sg-0a1b2c31", "IpPermissionsEgress": []}
+    stub.add("ec2", "describe_security_groups", {"SecurityGroups": [live]}, {"GroupIds": ["sg-0a1b2c31"]})
     aws = AwsReader(stub, account_id="123456789012", region="us-east-1", inventory=ConfigOnly())
-    assert security_groups(aws, ["sg-1"]) == {"sg-1": live}
+    assert security_groups(aws, ["sg-0a1b2c31"]) == {"sg-0a1b2c31": live}
     stub.assert_done()
 
 
@@ -354,7 +354,7 @@ def test_network_history_snapshot_is_judged_from_recorded_items(run_cli) -> None
     assert status == 1
     egress = {k[2]: v for k, v in verdicts(document, "LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED").items()}
     assert egress == {
-        "ingest": "COMPLIANT",  # the newest item: sg-0web (443 only); the older one had sg-0open
+        "ingest": "COMPLIANT",  # the newest item: sg-0000feb0 (443 only); the older one had sg-00be9000
         "internal": "COMPLIANT",  # prefix list (VPC endpoints) only
         "legacy": "NON_COMPLIANT",  # its group is recorded as deleted
         "scraper": "NON_COMPLIANT",

@@ -2,7 +2,8 @@
 
 tests/data/secret_corpus.json holds fake credentials of every kind the secret detector knows. They are
 planted as environment variables of moto functions; then every report format that exists
-(``report.renderers()``, discovered, so formats added later are covered), to a file and to stdout,
+(``report.renderers()``, discovered, so formats added later are covered: json, table, html, sarif, csv,
+ocsf, asff), to a file and to stdout, the findings Security Hub stores after ``--to-security-hub``,
 the CLI's stderr, every log record at DEBUG, the Lambda path's return values and printed output,
 and the messages of the exceptions the rule raises on damaged input are searched for each value, its
 JSON- and HTML-escaped forms and any 16-character run of it.
@@ -87,9 +88,17 @@ def test_no_report_format_stream_or_log_record_carries_a_secret(leaky, run_cli, 
     outputs = [("json file", path.read_text()), ("stdout and stderr of the json run", out + err)]
     status, _, out, err = run_cli("scan", "--endpoint-url", estate.endpoint_url, "--format", "table", "--no-progress")
     outputs += [("table on stdout", out), ("stderr of the table run", err)]
+    status, _, out, err = run_cli(
+        "scan", "--endpoint-url", estate.endpoint_url, "--format", "table", "--details", "--to-security-hub"
+    )
+    outputs += [("table --details on stdout", out), ("stderr of the security hub import", err)]
+    hub = boto3.client("securityhub", region_name=REGION, endpoint_url=estate.endpoint_url)
+    imported = hub.get_findings()["Findings"]
+    assert imported  # the import happened: what Security Hub now stores is searched too
+    outputs.append(("findings stored in Security Hub", json.dumps(imported)))
     document = json.loads(path.read_text())
     formats = sorted(report.renderers())
-    assert {"json", "table"} <= set(formats)
+    assert {"json", "table", "ocsf", "asff"} <= set(formats)
     for fmt in formats:  # every format, rendered as the CLI renders it (_emit), from the same scan
         console = Console(file=io.StringIO(), width=160, no_color=True)
         text = report.renderers()[fmt](document, console)

@@ -75,24 +75,37 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--org-role", metavar="NAME", help="scan every active account of the organization through this role name"
     )
-    p.add_argument("--config", metavar="FILE", help=f"configuration file (default: ./{DEFAULT_CONFIG} when present)")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"configuration file (default: ./{DEFAULT_CONFIG} when present; with --demo, the demo's own)",
+    )
+    p.add_argument("--no-config", action="store_true", help="ignore any configuration file: rule defaults only")
     p.add_argument(
         "--rule-parameters", metavar="JSON", help='override rule parameters: {"RULE": {"param": "value"}} or @file.json'
     )
     p.add_argument("--rules", help="comma-separated rule names (default: all)")
     p.add_argument("--family", help="comma-separated rule families: lambda, role, data, apigateway, account")
-    p.add_argument("--format", default="table", help="table (default), json, html, sarif or csv")
+    p.add_argument("--format", default="table", help="table (default), json, html, sarif, csv, ocsf or asff")
     p.add_argument("--output", metavar="PATH", help="write the report to PATH instead of stdout")
     p.add_argument(
         "--framework", help="only the rules evidencing this framework: soc2, gdpr, hipaa, pci-dss-4, iso27001-2022, ..."
     )
     p.add_argument("--reports", metavar="DIR", help="also write the html, sarif, csv and json reports into DIR")
+    p.add_argument(
+        "--to-security-hub",
+        action="store_true",
+        help="also import the findings (ASFF) into AWS Security Hub of the scanned account, updating earlier imports",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument(
         "--require-complete",
         action="store_true",
         help="exit 3 when any evaluation was skipped (e.g. a snapshot lacks what a rule needs)",
     )
+    view = p.add_mutually_exclusive_group()
+    view.add_argument("--details", action="store_true", help="table: every failing resource of every rule")
+    view.add_argument("--quiet", "-q", action="store_true", help="table: the summary line only (and the exit status)")
 
 
 def _select_rules(args: argparse.Namespace) -> list[Any]:
@@ -153,14 +166,38 @@ def load_settings(args: argparse.Namespace) -> Any:
     from lambda_compliance import catalog, config_file
 
     rules = catalog.all_rules()
+    if getattr(args, "no_config", False) and getattr(args, "config", None):
+        raise UsageError("--no-config excludes --config")
     try:
-        settings = config_file.load(getattr(args, "config", None), rules=rules)
+        if getattr(args, "no_config", False):
+            settings = config_file.Settings()
+        else:
+            settings = config_file.load(_config_path(args), rules=rules)
         raw = getattr(args, "rule_parameters", None)
         if raw:
             settings = config_file.with_overrides(settings, _read_json_argument(raw, "--rule-parameters"), rules)
     except config_file.ConfigError as exc:
         raise UsageError(str(exc)) from None
     return settings
+
+
+def _config_path(args: argparse.Namespace) -> str | Path | None:
+    """``--config``; else, for the demo, the demo's own file; else None (./lambda-compliance.yaml when present)."""
+    if getattr(args, "config", None):
+        return str(args.config)
+    if getattr(args, "demo", False):
+        from lambda_compliance.demo import CONFIG
+
+        return CONFIG
+    return None
+
+
+def _display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _read_json_argument(raw: str, flag: str) -> Any:
@@ -180,6 +217,13 @@ def _read_json_argument(raw: str, flag: str) -> Any:
 
 @command("scan", _configure_scan)
 def run_scan(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:  # the demo estate stays up until its findings are imported
+        return _run_scan(args, stack)
+
+
+def _run_scan(args: argparse.Namespace, stack: Any) -> int:
     from lambda_compliance import report
     from lambda_compliance.scanner import engine, scan
 
@@ -207,6 +251,7 @@ def run_scan(args: argparse.Namespace) -> int:
     show_progress = not args.no_progress and sys.stderr.isatty()
     failed_targets: list[dict[str, str]] = []
     remediated = None
+    hub: tuple[Any, str | None] | None = None  # (session, endpoint) that --to-security-hub imports through
     try:
         with _progress(show_progress) as sink:
             if args.template:
@@ -231,7 +276,23 @@ def run_scan(args: argparse.Namespace) -> int:
                 from lambda_compliance.demo import running_demo
 
                 logging.getLogger("werkzeug").setLevel(logging.ERROR)
-                with running_demo() as estate:
+                estate = stack.enter_context(running_demo())
+                hub = (estate.session, estate.endpoint_url)
+                reports, failed_targets = _scan_targets(
+                    scan,
+                    rules,
+                    estate.session,
+                    estate.region,
+                    estate.endpoint_url,
+                    sink,
+                    parameters,
+                    args,
+                    settings,
+                )
+                if getattr(args, "remediate", False):
+                    from lambda_compliance.remediation import demo as remediation_demo
+
+                    remediated = remediation_demo.remediate(estate, rules, reports)
                     reports, failed_targets = _scan_targets(
                         scan,
                         rules,
@@ -243,23 +304,9 @@ def run_scan(args: argparse.Namespace) -> int:
                         args,
                         settings,
                     )
-                    if getattr(args, "remediate", False):
-                        from lambda_compliance.remediation import demo as remediation_demo
-
-                        remediated = remediation_demo.remediate(estate, rules, reports)
-                        reports, failed_targets = _scan_targets(
-                            scan,
-                            rules,
-                            estate.session,
-                            estate.region,
-                            estate.endpoint_url,
-                            sink,
-                            parameters,
-                            args,
-                            settings,
-                        )
             else:
                 session = _session(args)
+                hub = (session, args.endpoint_url)
                 region = args.region or session.region_name or "us-east-1"
                 reports, failed_targets = _scan_targets(
                     scan, rules, session, region, args.endpoint_url, sink, parameters, args, settings
@@ -278,7 +325,7 @@ def run_scan(args: argparse.Namespace) -> int:
         remediation_demo.attach(document, remediated)
     document["exemptions"] = _exemption_report(settings, document)
     document["configuration"] = {
-        "file": str(settings.path) if settings.path else None,
+        "file": _display_path(settings.path) if settings.path else None,
         "parameters": {rule: dict(values) for rule, values in settings.parameters.items() if values},
         "disabled": sorted(settings.disabled),
     }
@@ -286,6 +333,8 @@ def run_scan(args: argparse.Namespace) -> int:
         print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
     _add_compliance(document, args)
     _emit(document, args)
+    if getattr(args, "to_security_hub", False):
+        _to_security_hub(document, *(hub or (_session(args), args.endpoint_url)))
     failed = any(e.get("kind", "error") == "error" for e in document["errors"]) or bool(failed_targets)
     findings = document["summary"]["NON_COMPLIANT"] > 0 or failed
     skipped = document["summary"]["SKIPPED"]
@@ -325,6 +374,29 @@ def _add_compliance(document: dict[str, Any], args: argparse.Namespace) -> None:
         except OSError as exc:
             raise UsageError(f"cannot write {args.reports}: {exc.strerror}") from None
         print(f"wrote reports: {', '.join(written)}", file=sys.stderr)
+
+
+def _to_security_hub(document: dict[str, Any], session: Any, endpoint: str | None) -> None:
+    """Import the findings into Security Hub of the credentials' account; one line per region on stderr."""
+    from botocore.config import Config
+
+    from lambda_compliance.report import security_hub
+
+    config = Config(retries={"mode": "standard", "total_max_attempts": 5})
+
+    def client(region: str) -> Any:
+        return session.client("securityhub", region_name=region, endpoint_url=endpoint, config=config)
+
+    region = session.region_name or "us-east-1"
+    account = _call_aws(
+        lambda: session.client("sts", region_name=region, endpoint_url=endpoint).get_caller_identity()["Account"]
+    )
+    try:
+        results = _call_aws(lambda: security_hub.publish(document, client, account))
+    except security_hub.ImportFailed as exc:
+        raise UsageError(str(exc)) from None
+    for result in results:
+        print(result.line(), file=sys.stderr)
 
 
 def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -459,10 +531,20 @@ def _emit(document: dict[str, Any], args: argparse.Namespace) -> None:
     from lambda_compliance import report
 
     renderer = report.renderers()[args.format]
-    if args.format == "table" and "before_remediation" in document:
-        from lambda_compliance.remediation.demo import with_before_after
+    if args.format == "table":
+        from functools import partial
 
-        renderer = with_before_after(renderer)
+        view = {
+            "details": getattr(args, "details", False),
+            "quiet": getattr(args, "quiet", False),
+            "reports": getattr(args, "reports", None),
+            "demo": bool(getattr(args, "demo", False)),
+        }
+        renderer = partial(renderer, **view)
+        if "before_remediation" in document and not view["quiet"]:
+            from lambda_compliance.remediation.demo import with_before_after
+
+            renderer = with_before_after(renderer)
     if args.output:
         path = Path(args.output)
         try:

@@ -19,11 +19,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import boto3
 
 ACCOUNT = "123456789012"  # moto's default account
+# The demo's own configuration (tuned parameters, exemptions): `scan --demo` reads it unless given --config or
+# --no-config; it is package data, so no scan of a real account picks it up from a working directory.
+CONFIG = Path(__file__).with_name("lambda-compliance.yaml")
 REGION = "us-east-1"
 LAMBDA_TRUST = {
     "Version": "2012-10-17",

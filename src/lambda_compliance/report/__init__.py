@@ -8,6 +8,7 @@ new module.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import pkgutil
 from collections import Counter
@@ -88,6 +89,15 @@ def build_document(reports: list[ScanReport], rules: Iterable[Any]) -> dict[str,
             "rules": sorted(rule.rule_name() for rule in rules),
         },
     }
+
+
+def finding_id(evaluation: dict[str, Any]) -> str:
+    """One evaluation's stable id across scans (rule, account, region, resource): OCSF ``finding_info.uid`` and
+    the ASFF ``Id``, so a rescan updates the same finding instead of adding one. The resource is hashed: an
+    ARN can be long and hold characters finding ids do not need."""
+    resource = hashlib.sha256(f"{evaluation['resourceType']}|{evaluation['resourceId']}".encode()).hexdigest()[:32]
+    account, region = evaluation.get("accountId") or "-", evaluation.get("region") or "-"
+    return f"lambda-compliance/{account}/{region}/{evaluation['rule']}/{resource}"
 
 
 @cache

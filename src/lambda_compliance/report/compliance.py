@@ -209,19 +209,25 @@ def print_summary(document: dict[str, Any], console: Any) -> None:
     for column, justify in (("Framework", "left"), ("Score", "right"), ("Clauses met", "right")):
         table.add_column(column, justify=justify, no_wrap=True)
     table.add_column("Failing", justify="right", style="red")
-    table.add_column("Failing clauses", overflow="fold")
+    # Clause ids are long words (164.308(a)(1)(ii)(A)): below 100 columns they would be cut mid-word, so the
+    # column is left to the reports there.
+    wide = console.width >= 100
+    if wide:
+        table.add_column("Failing clauses")
     for fw in document["frameworks"]:
         score = "—" if fw["score"] is None else f"{fw['score']:.1f}%"
         style = "green" if fw["score"] == 100.0 else ("bold red" if fw["clausesNonCompliant"] else "")
         worst = [c["id"] for c in fw["clauses"] if c["status"] == NON_COMPLIANT][:3]
         more = fw["clausesNonCompliant"] - len(worst)
-        table.add_row(
+        cells = [
             Text(fw["shortName"], style=style),
             Text(score, style=style),
             f"{fw['clausesCompliant']}/{fw['clausesJudged']}",
             str(len(fw["failing"])),
-            ", ".join(worst) + (f" +{more}" if more > 0 else ""),
-        )
+        ]
+        if wide:
+            cells.append(", ".join(worst) + (f" +{more}" if more > 0 else ""))
+        table.add_row(*cells)
     console.print(table)
 
 
