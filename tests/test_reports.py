@@ -77,9 +77,9 @@ def _clause(doc: dict[str, Any], key: str, clause_id: str) -> dict[str, Any]:
 def test_clause_complies_only_when_every_evaluation_of_its_rules_complies(document):
     doc = compliance.enrich(document)
     assert [f["key"] for f in doc["frameworks"]] == list(frameworks.FRAMEWORKS)
-    hipaa = next(f for f in doc["frameworks"] if f["key"] == "hipaa")
-    # HIPAA 164.312(b) audit controls: tracing evaluations 1 pass, 1 fail.
-    audit = _clause(doc, "hipaa", "164.312(b)")
+    hipaa = next(f for f in doc["frameworks"] if f["key"] == "soc2")
+    # SOC 2 CC7.2 monitoring: tracing evaluations 1 pass, 1 fail.
+    audit = _clause(doc, "soc2", "CC7.2")
     assert audit["status"] == "NON_COMPLIANT" and audit["percent"] == 50.0
     assert {r["rule"] for r in audit["rules"]} >= {"LAMBDA_TRACING_ENABLED"}
     assert all(r["rationale"] for r in audit["rules"])
@@ -91,10 +91,10 @@ def test_clause_complies_only_when_every_evaluation_of_its_rules_complies(docume
     assert hipaa["score"] == 50.0
     finding = next(f for f in hipaa["failing"] if f["rule"] == "LAMBDA_TRACING_ENABLED")
     assert finding["remediation"]["document"] == "AWSConfigRemediation-ConfigureLambdaFunctionXRayTracing"
-    assert "164.312(b)" in finding["clauses"] and finding["severity"] == "low"
+    assert "CC7.2" in finding["clauses"] and finding["severity"] == "low"
     assert [f["severity"] for f in hipaa["failing"]] == ["critical", "low"]  # worst first
     gaps = {c["id"] for gap in hipaa["notEvidenced"] for c in gap["clauses"]}
-    assert {"164.310", "164.316"} <= gaps
+    assert {"CC1", "CC8"} <= gaps
     assert doc["scan"]["time"] == "2026-11-29T10:00:00+00:00" and doc["scan"]["accounts"] == ["123456789012"]
 
 
@@ -127,7 +127,7 @@ def test_sarif_is_2_1_0_with_rule_metadata_and_one_result_per_failure(document):
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == sorted(document["scan"]["rules"])
     tracing = next(r for r in rules if r["id"] == "LAMBDA_TRACING_ENABLED")
-    assert "HIPAA:164.312(b)" in tracing["properties"]["tags"]
+    assert "SOC2:CC7.2" in tracing["properties"]["tags"]
     assert tracing["defaultConfiguration"]["level"] == "note"
     assert "AWSConfigRemediation-ConfigureLambdaFunctionXRayTracing" in tracing["help"]["text"]
     assert float(tracing["properties"]["security-severity"]) < 4.0
@@ -153,7 +153,7 @@ def test_csv_has_one_row_per_evaluation_with_clause_columns_and_no_formulas(docu
         rows[0]
     )
     billing = next(r for r in rows if r["resourceId"] == "billing")
-    assert "164.312(b)" in billing["HIPAA clauses"].split()
+    assert "CC7.2" in billing["SOC2 clauses"].split()
     assert billing["remediation"] == "AWSConfigRemediation-ConfigureLambdaFunctionXRayTracing"
     assert billing["severity"] == "low"
     hostile = next(r for r in rows if "cmd" in r["resourceId"])

@@ -55,6 +55,10 @@ class RuleSpec:
     def inventory_types(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.resource_types + self.related_types))
 
+    def in_force(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Every declared parameter as Config passes it: ``values`` where set, else the default."""
+        return {p.name: str(values[p.name]) if p.name in values else p.as_config_value() for p in self.parameters}
+
 
 def _evaluation(compliance: str, annotation: str, resource_id: str | None, resource_type: str | None) -> Evaluation:
     text = " ".join(annotation.split()) or compliance.replace("_", " ").lower()
