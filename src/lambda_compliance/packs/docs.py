@@ -29,7 +29,7 @@ assessor's judgement over the whole scope: policies, procedures, people, other
 systems and the period under review, of which these rules see only the Lambda
 configuration at the time of each evaluation.
 
-Each rule–clause pair carries a one-line rationale an auditor can check
+Each rule-clause pair carries a one-line rationale an auditor can check
 (`src/lambda_compliance/data/mappings/<framework>.yaml`). A pair whose claim holds only
 for some parameter values says so (*Needs*): the pack generator leaves the clause out of
 the rule's Description when the configuration does not give those values, bounds the pack
