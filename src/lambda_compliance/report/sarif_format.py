@@ -128,7 +128,7 @@ def build(document: dict[str, Any]) -> dict[str, Any]:
         "properties": {
             "accounts": document["scan"].get("accounts", []),
             "regions": document["scan"].get("regions", []),
-            "frameworkScores": {fw["key"]: fw["score"] for fw in document["frameworks"]},
+            "frameworkClauseStatus": {fw["key"]: fw["clauseStatus"] for fw in document["frameworks"]},
         },
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
