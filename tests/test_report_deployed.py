@@ -129,8 +129,20 @@ def test_report_from_account_rules_stubbed_because_moto_lacks_get_compliance_det
         {"EvaluationResults": [_result("LAMBDA_PUBLIC_ACCESS_PROHIBITED", "orders", "COMPLIANT")]},
         {"ConfigRuleName": "LAMBDA_PUBLIC_ACCESS_PROHIBITED", "ComplianceTypes": verdicts},
     )
-    status, document, err = _run(run_cli, tmp_path)
+    org = tmp_path / "org.yaml"
+    org.write_text(
+        "rules:\n  LAMBDA_LOG_RETENTION_CONFIGURED:\n    parameters: {minRetentionDays: 90}\n"
+        "exemptions:\n  - rule: LAMBDA_TRACING_ENABLED\n    resources: [legacy-*]\n"
+        "    reason: retired in Q3\n    approver: ciso@example.com\n"
+    )
+    status, document, err = _run(run_cli, tmp_path, "--config", str(org))
     assert status == 1, err
+    # The configuration the packs were built from gives the parameters in force and the approvals.
+    assert document["configuration"]["file"] == str(org)
+    assert document["exemptions"][0]["approver"] == "ciso@example.com"
+    pci = next(f for f in document["frameworks"] if f["key"] == "pci-dss-4")
+    retention = next(c for c in pci["clauses"] if c["id"] == "10.5.1")
+    assert retention["rules"][0]["parameters"]["minRetentionDays"] == "90" and retention["status"] == "NOT_TESTED"
     assert document["scan"]["rules"] == ["LAMBDA_PUBLIC_ACCESS_PROHIBITED", "LAMBDA_TRACING_ENABLED"]
     assert document["scan"]["targets"][0]["source"] == "aws-config"
     assert document["scan"]["accounts"] == [ACCOUNT] and document["scan"]["regions"] == ["eu-west-1"]

@@ -235,12 +235,7 @@ def run_scan(args: argparse.Namespace) -> int:
     document["failedTargets"] = failed_targets
     if remediated is not None:
         remediation_demo.attach(document, remediated)
-    document["exemptions"] = _exemption_report(settings, document)
-    document["configuration"] = {
-        "file": str(settings.path) if settings.path else None,
-        "parameters": {rule: dict(values) for rule, values in settings.parameters.items() if values},
-        "disabled": sorted(settings.disabled),
-    }
+    attach_configuration(document, settings)
     for target in failed_targets:
         print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
     _add_compliance(document, args)
@@ -261,6 +256,16 @@ def _add_compliance(document: dict[str, Any], args: argparse.Namespace) -> None:
         except OSError as exc:
             raise UsageError(f"cannot write {args.reports}: {exc.strerror}") from None
         print(f"wrote reports: {', '.join(written)}", file=sys.stderr)
+
+
+def attach_configuration(document: dict[str, Any], settings: Any) -> None:
+    """The parameters in force and the exemptions (with approver and expiry) every report format shows."""
+    document["exemptions"] = _exemption_report(settings, document)
+    document["configuration"] = {
+        "file": str(settings.path) if settings.path else None,
+        "parameters": {rule: dict(values) for rule, values in settings.parameters.items() if values},
+        "disabled": sorted(settings.disabled),
+    }
 
 
 def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:

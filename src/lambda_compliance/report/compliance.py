@@ -106,12 +106,15 @@ def _percent(passing: int, failing: int) -> float | None:
     return round(100.0 * passing / total, 1) if total else None
 
 
-def parameters_in_force(document: dict[str, Any], rules: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
-    """Per rule, every parameter as the rule ran: the configuration file's values over the rule defaults."""
+def parameters_in_force(document: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Per catalog rule, every parameter as it runs: the configuration file's values over the rule defaults
+    (for a rule this scan did not run too: what it would need to evidence its clauses)."""
+    from lambda_compliance import catalog
+
     configured = (document.get("configuration") or {}).get("parameters") or {}
     return {
-        name: {**meta.get("parameters", {}), **{k: str(v) for k, v in (configured.get(name) or {}).items()}}
-        for name, meta in rules.items()
+        name: catalog.load_rule(name).spec.in_force({k: str(v) for k, v in (configured.get(name) or {}).items()})
+        for name in catalog.rule_names()
     }
 
 
@@ -268,7 +271,7 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
         "document": document,
         "scanned": scanned,
         "errored": errored,
-        "parameters": parameters_in_force(document, rules),
+        "parameters": parameters_in_force(document),
     }
     pairs: dict[str, list[frameworks.ClauseMapping]] = defaultdict(list)
     for pair in frameworks.mapping(key):
@@ -302,6 +305,7 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
         "version": fw.version,
         "prefix": fw.citation_prefix,
         "disclaimer": DISCLAIMER,
+        "parametersFrom": (document.get("configuration") or {}).get("file") or "rule defaults (no configuration file)",
         "clauseStatus": {status: status_counts[status] for status in STATUS_ORDER},
         "clausesMapped": len(clauses),
         "operationalMetric": {
