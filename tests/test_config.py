@@ -11,9 +11,10 @@ from unittest import mock
 import pytest
 import yaml
 from conftest import verdict_map
+from lambda_compliance.cli.commands.config import render_template
+from lambda_compliance.runtime import exemptions
 
-from lambda_compliance import catalog, config, exemptions
-from lambda_compliance.commands.config import render_template
+from lambda_compliance import catalog, config_file
 from lambda_compliance.testing import evaluate, lambda_ci, verdicts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,8 +64,8 @@ def write(tmp_path: Path, text: str) -> Path:
 )
 def test_errors_are_one_line_with_position(tmp_path, text, message):
     path = write(tmp_path, text)
-    with pytest.raises(config.ConfigError) as caught:
-        config.load(path)
+    with pytest.raises(config_file.ConfigError) as caught:
+        config_file.load(path)
     line = str(caught.value)
     assert "\n" not in line
     assert line.startswith(str(path))
@@ -174,7 +175,7 @@ exemptions:
 @mock.patch.dict(os.environ, {"LAMBDA_COMPLIANCE_TODAY": "2026-11-29"})
 def test_deployed_rule_applies_the_same_exemption_parameter():
     """The pack passes Exemptions as an InputParameter; the rule class applies it in Lambda too."""
-    settings = config.parse(
+    settings = config_file.parse(
         {
             "exemptions_by_tag": True,
             "exemptions": [
@@ -211,16 +212,16 @@ def test_config_init_lists_every_rule_and_validates(tmp_path):
         assert f"  {rule.rule_name()}:" in text
         for param in rule.spec.parameters:
             assert f"# {param.name}: " in text
-    assert config.load(out).parameters == {name: {} for name in catalog.rule_names()}
+    assert config_file.load(out).parameters == {name: {} for name in catalog.rule_names()}
     # Uncommenting every parameter line gives a file whose defaults every rule accepts.
     uncommented = re.sub(r"^      # (\w+: )", r"      \1", text, flags=re.M)
     assert yaml.safe_load(uncommented)["rules"]["LAMBDA_TIMEOUT_LIMIT"]["parameters"] == {"maxTimeout": "300"}
-    config.parse(yaml.safe_load(uncommented))
+    config_file.parse(yaml.safe_load(uncommented))
     assert main(["config", "init", "--output", str(out)]) == 2  # refuses to overwrite
 
 
 def test_committed_demo_config_is_valid_and_shows_a_change_and_an_exemption():
-    settings = config.load(ROOT / "lambda-compliance.yaml")
+    settings = config_file.load(ROOT / "lambda-compliance.yaml")
     assert settings.parameters["LAMBDA_TIMEOUT_LIMIT"] == {"maxTimeout": "120"}
     assert len(settings.exemptions) >= 1
 
@@ -243,17 +244,17 @@ def test_committed_demo_config_is_valid_and_shows_a_change_and_an_exemption():
 def test_exemption_approver_is_optional_one_printable_line(approver, accepted):
     raw = {"rule": "LAMBDA_TIMEOUT_LIMIT", "resources": ["a"], "reason": "accepted risk"}
     if accepted is None:
-        with pytest.raises(config.ConfigError, match=r"exemptions\.0\.approver"):
-            config.parse({"exemptions": [{**raw, "approver": approver}]})
+        with pytest.raises(config_file.ConfigError, match=r"exemptions\.0\.approver"):
+            config_file.parse({"exemptions": [{**raw, "approver": approver}]})
         return
-    [exemption] = config.parse({"exemptions": [{**raw, "approver": approver}]}).exemptions
+    [exemption] = config_file.parse({"exemptions": [{**raw, "approver": approver}]}).exemptions
     assert exemption.approver == accepted and exemption.as_json()["approver"] == accepted
     # Never sent to the deployed rule: it does not change the decision and InputParameters are bounded.
     assert "approver" not in exemptions.encode([exemption]) and accepted not in exemptions.encode([exemption])
 
 
 def test_exemption_without_approver_has_none():
-    [exemption] = config.parse(
+    [exemption] = config_file.parse(
         {"exemptions": [{"rule": "LAMBDA_TIMEOUT_LIMIT", "resources": ["a"], "reason": "accepted risk"}]}
     ).exemptions
     assert exemption.approver is None and "approver" not in exemption.as_json()

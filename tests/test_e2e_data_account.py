@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from conftest import verdict_map
+from lambda_compliance.scanner import collectors, scan
+from lambda_compliance.scanner.clients import ScanClientFactory
 
-from lambda_compliance import catalog, collectors, scan
-from lambda_compliance.clients import ScanClientFactory
+from lambda_compliance import catalog
 from lambda_compliance.demo import data_and_account as demo_data
 
 SNAPSHOTS = Path(__file__).parent / "data" / "snapshots"
@@ -402,7 +403,7 @@ def test_inspector_overdue_critical_finding_against_moto(moto, run_cli, monkeypa
     import urllib.request
     from datetime import UTC, datetime
 
-    from lambda_compliance.testing_data import inspector_finding
+    from lambda_compliance.testing.data_stores import inspector_finding
 
     monkeypatch.setenv("LAMBDA_COMPLIANCE_TODAY", "2026-11-29")
     moto.client("inspector2").enable(accountIds=[ACCOUNT], resourceTypes=["LAMBDA", "LAMBDA_CODE"])

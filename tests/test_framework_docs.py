@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lambda_compliance import frameworks
+from lambda_compliance.catalog import frameworks
 from lambda_compliance.packs import docs
 
 PAGE = Path(__file__).resolve().parents[1] / docs.DEFAULT_PATH

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lambda_compliance import frameworks as fw
+from lambda_compliance.catalog import frameworks as fw
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_FRAMEWORKS = REPO.parent / "shared" / "frameworks"

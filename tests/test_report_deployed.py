@@ -14,8 +14,8 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
+from lambda_compliance.cli.commands import report as report_command
 
-from lambda_compliance.commands import report as report_command
 from lambda_compliance.report import deployed
 
 ACCOUNT, OTHER = "111122223333", "444455556666"

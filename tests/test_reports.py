@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from lambda_compliance import frameworks
+from lambda_compliance.catalog import frameworks
 from lambda_compliance.report import compliance, csv_format, html_format, sarif_format
 
 SCRIPT = "<script>alert(1)</script>"

@@ -19,10 +19,11 @@ Scenarios:
 
 from datetime import UTC, datetime, time, timedelta
 
-from lambda_compliance import account_services, clock
-from lambda_compliance.account_services import ACCOUNT_TYPE, ENABLED
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.account import threat_detection
+from lambda_compliance.domain.account.threat_detection import ACCOUNT_TYPE, ENABLED
+from lambda_compliance.runtime import clock
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,
@@ -58,7 +59,7 @@ class INSPECTOR_LAMBDA_SCANNING_ENABLED(ComplianceRule):
 
     def assess_periodic(self, aws, params):
         account = aws.account_id
-        status = account_services.inspector_status(aws, account)
+        status = threat_detection.inspector_status(aws, account)
         if status.lambda_standard != ENABLED:
             text = f"Amazon Inspector Lambda standard scanning is {status.lambda_standard}"
             return [non_compliant(text, account, ACCOUNT_TYPE)]
@@ -70,7 +71,7 @@ class INSPECTOR_LAMBDA_SCANNING_ENABLED(ComplianceRule):
         if not days:
             return [compliant(f"Amazon Inspector scans Lambda functions ({scope})", account, ACCOUNT_TYPE)]
         cutoff = datetime.combine(clock.today() - timedelta(days=days), time(), tzinfo=UTC)
-        overdue = account_services.overdue_critical_lambda_findings(aws, account, cutoff)
+        overdue = threat_detection.overdue_critical_lambda_findings(aws, account, cutoff)
         if overdue:
             shown = "; ".join(
                 f"{f.function.rsplit(':', 1)[-1]}: {f.title} (since {f.first_observed.date().isoformat()})"

@@ -4,11 +4,16 @@ from datetime import UTC, datetime
 from unittest import mock
 
 import INSPECTOR_LAMBDA_SCANNING_ENABLED as module
+from lambda_compliance.domain.account.threat_detection import InspectorStatusUnavailable
+from lambda_compliance.testing.data_stores import (
+    StubbedServices,
+    account_verdicts,
+    inspector_account,
+    inspector_finding,
+)
 from rdklib import InvalidParametersError
 
-from lambda_compliance.account_services import InspectorStatusUnavailable
 from lambda_compliance.testing import ACCOUNT, evaluate_periodic
-from lambda_compliance.testing_data import StubbedServices, account_verdicts, inspector_account, inspector_finding
 
 RULE = module.INSPECTOR_LAMBDA_SCANNING_ENABLED()
 TODAY = "2026-11-29"

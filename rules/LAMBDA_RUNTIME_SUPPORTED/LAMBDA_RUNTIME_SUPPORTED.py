@@ -18,9 +18,11 @@ Scenarios:
 - Given warningDays outside 0..730, then InvalidParametersError naming warningDays.
 """
 
-from lambda_compliance import clock, lambda_api
-from lambda_compliance.params import Param
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.functions import lambda_api
+from lambda_compliance.domain.functions.runtimes import assess_runtime, table_source
+from lambda_compliance.runtime import clock
+from lambda_compliance.runtime.params import Param
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,
@@ -28,7 +30,6 @@ from lambda_compliance.rulebase import (
     non_compliant,
     not_applicable,
 )
-from lambda_compliance.runtimes import assess_runtime, table_source
 
 
 class LAMBDA_RUNTIME_SUPPORTED(ComplianceRule):

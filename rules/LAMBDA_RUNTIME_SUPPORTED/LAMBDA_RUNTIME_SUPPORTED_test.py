@@ -3,11 +3,11 @@ import unittest
 from unittest import mock
 
 import LAMBDA_RUNTIME_SUPPORTED as module
+from lambda_compliance.domain.functions.runtimes import assess_runtime
+from lambda_compliance.testing.data_stores import StubbedServices
 from rdklib import InvalidParametersError
 
-from lambda_compliance.runtimes import assess_runtime
 from lambda_compliance.testing import both_formats, evaluate, lambda_ci, verdicts
-from lambda_compliance.testing_data import StubbedServices
 
 RULE = module.LAMBDA_RUNTIME_SUPPORTED()
 TODAY = "2026-11-29"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lambda_compliance.aws_reader import AwsReader
+from lambda_compliance.runtime.aws_reader import AwsReader
 
 ACCOUNT_TYPE = "AWS::::Account"  # account-level rules report on the account, as Config does
 LAMBDA_PROTECTION = "LAMBDA_NETWORK_LOGS"

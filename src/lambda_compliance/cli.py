@@ -88,7 +88,7 @@ def _select_rules(args: argparse.Namespace) -> list[Any]:
 
 @contextmanager
 def _progress(enabled: bool):  # type: ignore[no-untyped-def]
-    from lambda_compliance.collectors import ProgressSink
+    from lambda_compliance.scanner.collectors import ProgressSink
 
     if not enabled:
         yield ProgressSink()
@@ -129,15 +129,15 @@ def _session(args: argparse.Namespace) -> Any:
 
 def load_settings(args: argparse.Namespace) -> Any:
     """The configuration file plus ``--rule-parameters``, validated against every rule."""
-    from lambda_compliance import catalog, config
+    from lambda_compliance import catalog, config_file
 
     rules = catalog.all_rules()
     try:
-        settings = config.load(getattr(args, "config", None), rules=rules)
+        settings = config_file.load(getattr(args, "config", None), rules=rules)
         raw = getattr(args, "rule_parameters", None)
         if raw:
-            settings = config.with_overrides(settings, _read_json_argument(raw, "--rule-parameters"), rules)
-    except config.ConfigError as exc:
+            settings = config_file.with_overrides(settings, _read_json_argument(raw, "--rule-parameters"), rules)
+    except config_file.ConfigError as exc:
         raise UsageError(str(exc)) from None
     return settings
 
@@ -159,7 +159,8 @@ def _read_json_argument(raw: str, flag: str) -> Any:
 
 @command("scan", _configure_scan)
 def run_scan(args: argparse.Namespace) -> int:
-    from lambda_compliance import engine, report, scan
+    from lambda_compliance import report
+    from lambda_compliance.scanner import engine, scan
 
     if sum(bool(x) for x in (args.snapshot, args.demo)) > 1:
         raise UsageError("choose one of --snapshot and --demo")
@@ -185,7 +186,7 @@ def run_scan(args: argparse.Namespace) -> int:
     try:
         with _progress(show_progress) as sink:
             if args.snapshot:
-                from lambda_compliance.snapshot import SnapshotError, read_snapshot
+                from lambda_compliance.scanner.snapshot import SnapshotError, read_snapshot
 
                 try:
                     snap = read_snapshot(args.snapshot)
@@ -270,7 +271,7 @@ def attach_configuration(document: dict[str, Any], settings: Any) -> None:
 
 def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:
     """Every configured exemption with its status and the resources it exempted in this scan."""
-    from lambda_compliance import clock
+    from lambda_compliance.runtime import clock
 
     today = clock.today()
     out = []
@@ -301,7 +302,7 @@ def _scan_targets(
     """Scan every (account, region) target concurrently; a failing target is reported, the others complete."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from lambda_compliance import targets
+    from lambda_compliance.scanner import targets
 
     regions: Any = settings.regions
     if args.regions:
@@ -324,7 +325,7 @@ def _scan_targets(
     def one(target: Any) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        from lambda_compliance.engine import describe_error
+        from lambda_compliance.scanner.engine import describe_error
 
         try:
             return _call_aws(
@@ -443,7 +444,7 @@ def _load_commands() -> None:
     import importlib
     import pkgutil
 
-    import lambda_compliance.commands as commands
+    import lambda_compliance.cli.commands as commands
 
     for info in pkgutil.iter_modules(commands.__path__):
         importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -466,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback, never a payload
         if os.environ.get("LAMBDA_COMPLIANCE_DEBUG"):
             raise
-        from lambda_compliance.engine import describe_error
+        from lambda_compliance.scanner.engine import describe_error
 
         print(f"error: {describe_error(exc)} (set LAMBDA_COMPLIANCE_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_USAGE

@@ -20,8 +20,8 @@ import jsonschema
 import yaml
 from rdklib import InvalidParametersError
 
-from lambda_compliance import exemptions as exemption_codec
-from lambda_compliance.exemptions import Exemption
+from lambda_compliance.runtime import exemptions as exemption_codec
+from lambda_compliance.runtime.exemptions import Exemption
 
 DEFAULT_FILE = "lambda-compliance.yaml"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambda_compliance.aws_reader import AwsReader
+from lambda_compliance.runtime.aws_reader import AwsReader
 
 NOT_FOUND = ("ResourceNotFoundException",)
 

@@ -17,10 +17,10 @@ from typing import Any
 
 from rdklib import Evaluation
 
-from lambda_compliance.aws_reader import AwsReader
-from lambda_compliance.ci import ConfigItem
+from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.ci import ConfigItem
 from lambda_compliance.testing import ACCOUNT, REGION, config_item, reader
-from lambda_compliance.testing_api_gateway import StubbedApis
+from lambda_compliance.testing.api_gateway import StubbedApis
 
 KEY_ID = "0d3c4b5a-6978-4e1f-9a2b-3c4d5e6f7a8b"
 AWS_KEY_ID = "7e6aa0ea-15a4-4e72-8b32-58e46e776888"

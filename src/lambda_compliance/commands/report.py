@@ -67,7 +67,8 @@ def _only(document: dict[str, Any], rules: set[str]) -> dict[str, Any]:
 @command("report", _configure)
 def run_report(args: argparse.Namespace) -> int:
     """Build the compliance report from a deployed AWS Config (rules, a conformance pack or an aggregator)."""
-    from lambda_compliance import catalog, frameworks, report
+    from lambda_compliance import catalog, report
+    from lambda_compliance.catalog import frameworks
     from lambda_compliance.report import compliance
 
     if args.aggregator and args.conformance_pack:
