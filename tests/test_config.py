@@ -52,6 +52,14 @@ def write(tmp_path: Path, text: str) -> Path:
         ),
         ("exemptions:\n  - {rule: X_RULE, resources: [a], reason: why not}\n", ":2: exemptions.0.rule: unknown rule"),
         ("regions: [moon-1]\n", ":1: regions: wrong type"),
+        (
+            "exemptions:\n  - {rule: LAMBDA_TIMEOUT_LIMIT, resources: [a], reason: why not, approver: x}\n",
+            ":2: exemptions.0.approver: invalid value",
+        ),
+        (
+            "exemptions:\n  - {rule: LAMBDA_TIMEOUT_LIMIT, resources: [a], reason: why not, approver: 42}\n",
+            ":2: exemptions.0.approver: wrong type",
+        ),
     ],
 )
 def test_errors_are_one_line_with_position(tmp_path, text, message):
@@ -126,6 +134,7 @@ exemptions:
     resources: [legacy-a]
     reason: retired next sprint
     expires: 2027-01-31
+    approver: ciso@example.com
   - rule: LAMBDA_TRACING_ENABLED
     resources: ["arn:aws:lambda:us-east-1:123456789012:function:legacy-b"]
     reason: accepted in review
@@ -145,6 +154,21 @@ exemptions:
     assert [(e["rule"], e["status"], e["applied_to"]) for e in document["exemptions"]] == [
         ("*", "active", ["legacy-a"]),
         ("LAMBDA_TRACING_ENABLED", "expired", []),
+    ]
+    assert [e.get("approver") for e in document["exemptions"]] == ["ciso@example.com", None]
+    # The clause carries the exempted resource with its reason, approver and expiry.
+    soc2 = next(f for f in document["frameworks"] if f["key"] == "soc2")
+    monitoring = next(c for c in soc2["clauses"] if c["id"] == "CC7.2")
+    assert monitoring["status"] == "EXCEPTIONS"
+    assert monitoring["exemptedResources"] == [
+        {
+            "rule": "LAMBDA_TRACING_ENABLED",
+            "resourceId": "legacy-a",
+            "accountId": "123456789012",
+            "reason": "retired next sprint",
+            "approver": "ciso@example.com",
+            "expires": "2027-01-31",
+        }
     ]
 
 
@@ -232,3 +256,37 @@ def test_demo_reads_its_own_configuration_and_every_scan_says_which_it_used(tmp_
     assert defaults["configuration"] == {"file": None, "parameters": {}, "disabled": []}
     status, _, _, err = run_cli("scan", "--demo", "--no-config", "--config", str(CONFIG))
     assert status == 2 and err == "error: --no-config excludes --config\n"
+
+
+@pytest.mark.parametrize(
+    ("approver", "accepted"),
+    [
+        ("ciso@example.com", "ciso@example.com"),
+        ("Jane Doe (CISO)", "Jane Doe (CISO)"),
+        ("  security   review board ", "security review board"),
+        ("Zoë Ångström", "Zoë Ångström"),
+        ("x", None),
+        ("  ", None),
+        (" a ", None),
+        ("line\nbreak", None),
+        ("tab\there", None),
+        ("y" * 129, None),
+    ],
+)
+def test_exemption_approver_is_optional_one_printable_line(approver, accepted):
+    raw = {"rule": "LAMBDA_TIMEOUT_LIMIT", "resources": ["a"], "reason": "accepted risk"}
+    if accepted is None:
+        with pytest.raises(config_file.ConfigError, match=r"exemptions\.0\.approver"):
+            config_file.parse({"exemptions": [{**raw, "approver": approver}]})
+        return
+    [exemption] = config_file.parse({"exemptions": [{**raw, "approver": approver}]}).exemptions
+    assert exemption.approver == accepted and exemption.as_json()["approver"] == accepted
+    # Never sent to the deployed rule: it does not change the decision and InputParameters are bounded.
+    assert "approver" not in exemptions.encode([exemption]) and accepted not in exemptions.encode([exemption])
+
+
+def test_exemption_without_approver_has_none():
+    [exemption] = config_file.parse(
+        {"exemptions": [{"rule": "LAMBDA_TIMEOUT_LIMIT", "resources": ["a"], "reason": "accepted risk"}]}
+    ).exemptions
+    assert exemption.approver is None and "approver" not in exemption.as_json()

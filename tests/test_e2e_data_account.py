@@ -395,3 +395,43 @@ def test_snapshot_fixture_has_the_config_envelope():
         "AWS::EC2::FlowLog",
         "AWS::EC2::VPCEndpoint",
     } <= types
+
+
+def test_inspector_overdue_critical_finding_against_moto(moto, run_cli, monkeypatch):
+    """ListFindings through the scanner against moto. moto answers from a queue and ignores filterCriteria, so
+    the rule's own re-check of status, severity, resource type and age is what keeps the answer right here."""
+    import urllib.request
+    from datetime import UTC, datetime
+
+    from lambda_compliance.testing.data_stores import inspector_finding
+
+    monkeypatch.setenv("LAMBDA_COMPLIANCE_TODAY", "2026-11-29")
+    moto.client("inspector2").enable(accountIds=[ACCOUNT], resourceTypes=["LAMBDA", "LAMBDA_CODE"])
+
+    def wire(finding):
+        return {**finding, **{k: finding[k].timestamp() for k in ("firstObservedAt", "lastObservedAt")}}
+
+    old = datetime(2026, 9, 1, tzinfo=UTC)
+    findings = [
+        inspector_finding("orders", old),
+        inspector_finding("billing", datetime(2026, 11, 20, tzinfo=UTC)),  # younger than 30 days
+        inspector_finding("refunds", old, status="CLOSED"),
+        inspector_finding("reports", old, severity="HIGH"),
+    ]
+    body = json.dumps({"results": [[wire(f) for f in findings]], "account_id": ACCOUNT, "region": "us-east-1"})
+    request = urllib.request.Request(
+        f"{moto.endpoint_url}/moto-api/static/inspector2/findings-results",
+        data=body.encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:  # moto's own API on 127.0.0.1
+        assert response.status == 201
+    status, document, _, _ = run_cli(
+        "scan", "--endpoint-url", moto.endpoint_url, "--rules", "INSPECTOR_LAMBDA_SCANNING_ENABLED"
+    )
+    assert document["errors"] == [] and status == 1
+    assert annotations(document)["INSPECTOR_LAMBDA_SCANNING_ENABLED", ACCOUNT] == (
+        "1 critical Inspector findings on functions open over 30 days: "
+        "orders: CVE-2024-0001 - requests (since 2026-09-01)"
+    )

@@ -124,7 +124,12 @@ def test_each_rule_is_a_custom_lambda_rule_citing_the_pack_framework(pack):
             assert props["Scope"]["ComplianceResourceTypes"] == list(spec.config_scope)
         description = props["Description"]
         assert len(description) <= 256 and description.endswith(spec.title)
+        claimed = frameworks.clauses_for_rule(name, spec.in_force({}))
         bracket = re.match(r"^\[([^\]]+)\] ", description)
+        if not any(k in claimed for k in pack.frameworks):
+            # Every clause it maps needs parameters the default configuration does not give.
+            assert description == spec.title
+            continue
         assert bracket, description
         tokens = [t for t in bracket[1].split() if not t.startswith("+")]
         assert {t.split(":")[0] for t in tokens} <= prefixes
@@ -132,8 +137,9 @@ def test_each_rule_is_a_custom_lambda_rule_citing_the_pack_framework(pack):
             fw = frameworks.framework(key)
             cited = [t.split(":", 1)[1] for t in tokens if t.startswith(fw.citation_prefix + ":")]
             assert all(fw.is_valid(c) for c in cited)
-            if key in frameworks.clauses_for_rule(name):
+            if key in claimed:
                 assert cited, f"{name} cites no {key} clause in pack {pack.key}"
+            assert set(cited) <= set(claimed.get(key, ())), f"{name} claims a clause its parameters do not give"
 
 
 @pytest.mark.parametrize("pack", packs.packs(), ids=lambda p: p.key)
@@ -319,3 +325,64 @@ def test_remediation_role_in_packs_is_the_one_the_remediation_stack_creates():
     assert role == {"Fn::Sub": "${RoleNamePrefix}-${AWS::Region}"}
     assert template["Parameters"]["RoleNamePrefix"]["Default"] == remediation.DEFAULT_ROLE_PREFIX
     assert remediation.ROLE_ARN.endswith(f"role/${{{remediation.ROLE_PREFIX}}}-${{AWS::Region}}")
+
+
+def _pci(settings: Settings) -> tuple[packs.BuiltPack, dict[str, Any]]:
+    pack = next(p for p in packs.packs() if p.key == "pci-dss-4")
+    built = packs.build(pack, catalog.all_rules(), settings)
+    return built, cfn.load(built.text)
+
+
+def test_a_pack_built_with_weaker_parameters_leaves_the_clause_out_and_says_why(tmp_path):
+    weak = Settings(parameters={"LAMBDA_LOG_RETENTION_CONFIGURED": {"minRetentionDays": "90"}})
+    built, template = _pci(weak)
+    retention = _config_rules(template)["LAMBDA_LOG_RETENTION_CONFIGURED"]["Properties"]
+    assert "PCI:10.5.1" not in retention["Description"]
+    assert "#   PCI:10.5.1 LAMBDA_LOG_RETENTION_CONFIGURED: minRetentionDays is 90; the claim needs" in built.text
+    parameter = template["Parameters"]["LambdaLogRetentionConfiguredMinRetentionDays"]
+    assert parameter["Default"] == "90" and "ConstraintDescription" not in parameter  # nothing claimed, no bound
+
+    _, strong = _pci(Settings())
+    retention = _config_rules(strong)["LAMBDA_LOG_RETENTION_CONFIGURED"]["Properties"]
+    assert retention["Description"].startswith("[PCI:10.5.1]")
+    bound = strong["Parameters"]["LambdaLogRetentionConfiguredMinRetentionDays"]
+    assert bound["ConstraintDescription"] == "PCI:10.5.1 needs minRetentionDays >= 365"
+    accepted = [str(n) for n in range(0, 4000) if re.fullmatch(bound["AllowedPattern"], str(n))]
+    assert accepted == [str(n) for n in range(365, 3654)]  # up to the rule's own maximum
+    for bad in ("0365", "364", "", "365 ", "1e3"):
+        assert not re.fullmatch(bound["AllowedPattern"], bad)
+    path = tmp_path / "pci.yaml"
+    path.write_text(built.text, encoding="utf-8")
+    _cfn_lint(path)
+
+
+@pytest.mark.parametrize(
+    ("rule", "parameter", "value", "token"),
+    [
+        (
+            "LAMBDA_ROLE_PERMISSIONS_BOUNDARY",
+            "allowedBoundaryArns",
+            "arn:aws:iam::123456789012:policy/Ceiling",
+            "7.2.5",
+        ),
+        (
+            "APIGATEWAY_STAGE_WAF_ATTACHED",
+            "allowedWebAclArns",
+            "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/b",
+            "6.4.2",
+        ),
+        ("LAMBDA_RUNTIME_SUPPORTED", "checkUpdateMode", "true", "6.3.3"),
+    ],
+)
+def test_an_allow_list_or_switch_claims_its_clause_only_when_set_and_then_cannot_be_emptied(
+    rule, parameter, value, token
+):
+    _, default = _pci(Settings())
+    assert f"PCI:{token}" not in _config_rules(default)[rule]["Properties"]["Description"]
+    _, configured = _pci(Settings(parameters={rule: {parameter: value}}))
+    assert f"PCI:{token}" in _config_rules(configured)[rule]["Properties"]["Description"]
+    name = f"{naming.logical_id(rule, '')}{parameter[:1].upper()}{parameter[1:]}"
+    pattern = configured["Parameters"][name]["AllowedPattern"]
+    assert re.fullmatch(pattern, value)
+    for weaker in ("", "false", "no") if parameter == "checkUpdateMode" else ("", " ", ", ,"):
+        assert not re.fullmatch(pattern, weaker), f"{weaker!r} would keep the claim without its condition"

@@ -129,8 +129,20 @@ def test_report_from_account_rules_stubbed_because_moto_lacks_get_compliance_det
         {"EvaluationResults": [_result("LAMBDA_PUBLIC_ACCESS_PROHIBITED", "orders", "COMPLIANT")]},
         {"ConfigRuleName": "LAMBDA_PUBLIC_ACCESS_PROHIBITED", "ComplianceTypes": verdicts},
     )
-    status, document, err = _run(run_cli, tmp_path)
+    org = tmp_path / "org.yaml"
+    org.write_text(
+        "rules:\n  LAMBDA_LOG_RETENTION_CONFIGURED:\n    parameters: {minRetentionDays: 90}\n"
+        "exemptions:\n  - rule: LAMBDA_TRACING_ENABLED\n    resources: [legacy-*]\n"
+        "    reason: retired in Q3\n    approver: ciso@example.com\n"
+    )
+    status, document, err = _run(run_cli, tmp_path, "--config", str(org))
     assert status == 1, err
+    # The configuration the packs were built from gives the parameters in force and the approvals.
+    assert document["configuration"]["file"] == str(org)
+    assert document["exemptions"][0]["approver"] == "ciso@example.com"
+    pci = next(f for f in document["frameworks"] if f["key"] == "pci-dss-4")
+    retention = next(c for c in pci["clauses"] if c["id"] == "10.5.1")
+    assert retention["rules"][0]["parameters"]["minRetentionDays"] == "90" and retention["status"] == "NOT_TESTED"
     assert document["scan"]["rules"] == ["LAMBDA_PUBLIC_ACCESS_PROHIBITED", "LAMBDA_TRACING_ENABLED"]
     assert document["scan"]["targets"][0]["source"] == "aws-config"
     assert document["scan"]["accounts"] == [ACCOUNT] and document["scan"]["regions"] == ["eu-west-1"]
@@ -146,10 +158,12 @@ def test_report_from_account_rules_stubbed_because_moto_lacks_get_compliance_det
         "since": "2026-11-20T08:30:00+00:00",
         "recorded": "2026-11-20T08:30:00+00:00",
     }
-    hipaa = next(f for f in document["frameworks"] if f["key"] == "hipaa")
-    audit = next(c for c in hipaa["clauses"] if c["id"] == "164.312(b)")
-    assert audit["status"] == "NON_COMPLIANT"
-    assert hipaa["failing"][0]["remediation"]["document"] == "AWSConfigRemediation-ConfigureLambdaFunctionXRayTracing"
+    soc2 = next(f for f in document["frameworks"] if f["key"] == "soc2")
+    monitoring = next(c for c in soc2["clauses"] if c["id"] == "CC7.2")
+    # Tracing fails for billing; the other CC7.2 rules are not deployed, so the evidence is partial.
+    assert monitoring["status"] == "EXCEPTIONS" and not monitoring["complete"]
+    assert [f["resourceId"] for f in monitoring["failingResources"]] == ["billing"]
+    assert soc2["failing"][0]["remediation"]["document"] == "AWSConfigRemediation-ConfigureLambdaFunctionXRayTracing"
 
 
 def test_report_from_conformance_pack_stubbed_because_moto_lacks_get_conformance_pack_compliance_details(
@@ -268,7 +282,8 @@ def test_report_from_aggregator_stubbed_because_moto_lacks_get_aggregate_complia
     failing = [e for e in document["evaluations"] if e["compliance"] == "NON_COMPLIANT"]
     assert [(e["accountId"], e["resourceId"]) for e in failing] == [(OTHER, "partner-callback")]
     soc2 = next(f for f in document["frameworks"] if f["key"] == "soc2")
-    assert soc2["score"] == round(100 * 2 / 3, 1)
+    assert soc2["operationalMetric"]["percent"] == round(100 * 2 / 3, 1)
+    assert "not a compliance score" in soc2["operationalMetric"]["label"]
 
 
 def test_report_rejects_two_sources(run_cli):

@@ -129,7 +129,7 @@ def test_reads_top_down_and_names_every_failing_rule(width):
     assert lines[0].startswith("71 non-compliant · 5 compliant")
     assert "config: defaults" in " ".join(text.split("\n\n")[0].split())  # the summary: no configuration file read
     order = [
-        text.index("compliance by framework"),
+        text.index("evidence by framework"),
         text.index("failing rules, worst first (5)"),
         text.index("full reports: reports/lambda-compliance.html"),
     ]
@@ -224,7 +224,7 @@ def test_demo_terminal_output_fits_80_columns_and_the_target(run_cli, monkeypatc
     assert max(cell_len(line) for line in lines) <= 80
     for rule in failing_rules:
         assert re.search(rf"^(CRITICAL|HIGH|MEDIUM|LOW) {rule}  \d+ failing", out, re.M), rule
-    assert "compliance by framework" in out
+    assert "evidence by framework" in out
     assert "remediation: " in out and "scan --demo --remediate" in out
     assert "lambda-compliance.yaml" in "\n".join(lines[:2])  # the demo's configuration, named in the summary
     html = (tmp_path / "reports" / "lambda-compliance.html").read_text()

@@ -1,17 +1,27 @@
 """INSPECTOR_LAMBDA_SCANNING_ENABLED (periodic): Amazon Inspector scans Lambda functions: standard
-scanning (package vulnerabilities) and, unless requireCodeScanning is false, code scanning.
-Reported on the account (AWS::::Account).
+scanning (package vulnerabilities) and, unless requireCodeScanning is false, code scanning; and no
+critical finding on a Lambda function has stayed open longer than maxCriticalFindingAgeDays (PCI DSS
+6.3.3: critical patches within one month of release; Inspector's first observation is the date the
+entity could know of it). Reported on the account (AWS::::Account).
 
 Scenarios:
 - Given resourceState.lambda and resourceState.lambdaCode ENABLED, then COMPLIANT.
 - Given lambda ENABLED, lambdaCode DISABLED and requireCodeScanning false, then COMPLIANT.
 - Given lambdaCode DISABLED (requireCodeScanning true, the default), then NON_COMPLIANT.
 - Given lambda standard scanning DISABLED, or an account that never enabled Inspector, then NON_COMPLIANT.
-- Given requireCodeScanning that is not true/false, then InvalidParametersError.
+- Given scanning on and an active critical finding on a function first observed more than
+  maxCriticalFindingAgeDays ago, then NON_COMPLIANT naming the function, finding and date.
+- Given only younger, closed, non-critical or non-Lambda findings, then COMPLIANT.
+- Given maxCriticalFindingAgeDays 0, then finding age is not checked (no ListFindings call).
+- Given requireCodeScanning that is not true/false, or maxCriticalFindingAgeDays outside 0..365,
+  then InvalidParametersError.
 """
+
+from datetime import UTC, datetime, time, timedelta
 
 from lambda_compliance.domain.account import threat_detection
 from lambda_compliance.domain.account.threat_detection import ACCOUNT_TYPE, ENABLED
+from lambda_compliance.runtime import clock
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
@@ -32,8 +42,15 @@ class INSPECTOR_LAMBDA_SCANNING_ENABLED(ComplianceRule):
         periodic=True,
         parameters=(
             Param.boolean("requireCodeScanning", True, "Require Lambda code scanning as well as standard scanning"),
+            Param.integer(
+                "maxCriticalFindingAgeDays",
+                30,
+                "Longest a critical finding on a function may stay open, in days (0: not checked)",
+                minimum=0,
+                maximum=365,
+            ),
         ),
-        iam_actions=("inspector2:BatchGetAccountStatus",),
+        iam_actions=("inspector2:BatchGetAccountStatus", "inspector2:ListFindings"),
         remediation=Remediation(
             document="LambdaCompliance-EnableInspectorLambdaScanning",
             resource_parameter="AccountId",
@@ -50,7 +67,21 @@ class INSPECTOR_LAMBDA_SCANNING_ENABLED(ComplianceRule):
             text = f"Amazon Inspector Lambda standard scanning is on but code scanning is {status.lambda_code}"
             return [non_compliant(text, account, ACCOUNT_TYPE)]
         scope = "standard and code scanning" if status.lambda_code == ENABLED else "standard scanning"
-        return [compliant(f"Amazon Inspector scans Lambda functions ({scope})", account, ACCOUNT_TYPE)]
+        days = params["maxCriticalFindingAgeDays"]
+        if not days:
+            return [compliant(f"Amazon Inspector scans Lambda functions ({scope})", account, ACCOUNT_TYPE)]
+        cutoff = datetime.combine(clock.today() - timedelta(days=days), time(), tzinfo=UTC)
+        overdue = threat_detection.overdue_critical_lambda_findings(aws, account, cutoff)
+        if overdue:
+            shown = "; ".join(
+                f"{f.function.rsplit(':', 1)[-1]}: {f.title} (since {f.first_observed.date().isoformat()})"
+                for f in overdue[:3]
+            )
+            more = f"; +{len(overdue) - 3} more" if len(overdue) > 3 else ""
+            text = f"{len(overdue)} critical Inspector findings on functions open over {days} days: {shown}{more}"
+            return [non_compliant(text, account, ACCOUNT_TYPE)]
+        text = f"Amazon Inspector scans Lambda functions ({scope}); no critical finding open over {days} days"
+        return [compliant(text, account, ACCOUNT_TYPE)]
 
 
 def lambda_handler(event, context):

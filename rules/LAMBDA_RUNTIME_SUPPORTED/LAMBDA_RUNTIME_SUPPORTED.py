@@ -10,9 +10,15 @@ Scenarios:
 - Given an image function (packageType Image, no runtime), then NOT_APPLICABLE.
 - Given a runtime the table does not know (newer than the table), then NOT_APPLICABLE saying so.
 - Given a zip function without a runtime, then NON_COMPLIANT (malformed CI).
+- Given checkUpdateMode true and a supported runtime whose update mode is Manual (pinned to one
+  runtime version), then NON_COMPLIANT naming the pinned version: Lambda applies no runtime
+  patches to it (PCI DSS 6.3.3, NIST SI-2 are claimed only with checkUpdateMode on).
+- Given checkUpdateMode true and mode Auto or FunctionUpdate, then COMPLIANT saying the mode.
+- Given checkUpdateMode true and a function gone from the Lambda API, then NOT_APPLICABLE.
 - Given warningDays outside 0..730, then InvalidParametersError naming warningDays.
 """
 
+from lambda_compliance.domain.functions import lambda_api
 from lambda_compliance.domain.functions.runtimes import assess_runtime, table_source
 from lambda_compliance.runtime import clock
 from lambda_compliance.runtime.params import Param
@@ -34,7 +40,13 @@ class LAMBDA_RUNTIME_SUPPORTED(ComplianceRule):
         family="lambda",
         parameters=(
             Param.integer("warningDays", 90, "Days before deprecation to start failing", minimum=0, maximum=730),
+            Param.boolean(
+                "checkUpdateMode",
+                False,
+                "Also fail functions whose runtime update mode is Manual (reads GetRuntimeManagementConfig)",
+            ),
         ),
+        iam_actions=("lambda:GetRuntimeManagementConfig",),
     )
 
     def assess(self, ci, aws, params):
@@ -45,9 +57,23 @@ class LAMBDA_RUNTIME_SUPPORTED(ComplianceRule):
         if verdict.state == "unknown":
             _, dated = table_source()
             return [not_applicable(f"{verdict.describe()} (table dated {dated.isoformat()})")]
-        if verdict.state == "supported":
+        if verdict.state != "supported":
+            return [non_compliant(verdict.describe())]
+        if not params["checkUpdateMode"]:
             return [compliant(verdict.describe())]
-        return [non_compliant(verdict.describe())]
+        management = lambda_api.runtime_management(aws, ci.resource_id)
+        if management is None:
+            return [not_applicable("function no longer exists in the Lambda API")]
+        mode = str(management.get("UpdateRuntimeOn") or "Auto")
+        if mode == lambda_api.MANUAL_UPDATES:
+            pinned = str(management.get("RuntimeVersionArn") or "an unnamed version").rsplit(":", 1)[-1]
+            return [
+                non_compliant(
+                    f"{verdict.describe()}; runtime update mode Manual pins runtime version {pinned}: "
+                    "Lambda applies no runtime security patches"
+                )
+            ]
+        return [compliant(f"{verdict.describe()}; runtime update mode {mode}")]
 
 
 def lambda_handler(event, context):

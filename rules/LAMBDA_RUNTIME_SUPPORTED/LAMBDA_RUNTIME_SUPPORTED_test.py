@@ -7,6 +7,7 @@ from rdklib import InvalidParametersError
 
 from lambda_compliance.domain.functions.runtimes import assess_runtime
 from lambda_compliance.testing import RuleTestCase, evaluate, lambda_ci, verdicts
+from lambda_compliance.testing.data_stores import StubbedServices
 
 RULE = module.LAMBDA_RUNTIME_SUPPORTED()
 TODAY = "2026-11-29"
@@ -54,6 +55,49 @@ class RuntimeSupportedTest(RuleTestCase):
 
     def test_deleted_is_not_applicable(self):
         self.check(lambda_ci(status="ResourceDeleted"), [("NOT_APPLICABLE", "resource was deleted")])
+
+    def update_mode(self, answer, runtime="python3.13"):
+        """The rule's verdict with checkUpdateMode on and ``answer`` as GetRuntimeManagementConfig's response."""
+        lambda_api = StubbedServices()
+        if answer is None:
+            lambda_api.add_error("lambda", "get_runtime_management_config", "ResourceNotFoundException")
+        else:
+            lambda_api.add("lambda", "get_runtime_management_config", answer, {"FunctionName": "orders-api"})
+        result = verdicts(evaluate(RULE, lambda_ci(runtime=runtime), {"checkUpdateMode": "true"}, lambda_api.reader()))
+        lambda_api.assert_done()
+        return result
+
+    def test_update_mode_table_stubbed_because_moto_lacks_get_runtime_management_config(self):
+        arn = "arn:aws:lambda:eu-west-1::runtime:0123abcd"
+        supported = self.expected_text("python3.13")
+        cases = [
+            ("Manual pins", {"UpdateRuntimeOn": "Manual", "RuntimeVersionArn": arn}, "NON_COMPLIANT"),
+            ("Auto", {"UpdateRuntimeOn": "Auto"}, "COMPLIANT"),
+            ("FunctionUpdate", {"UpdateRuntimeOn": "FunctionUpdate"}, "COMPLIANT"),
+            ("mode absent means Auto", {}, "COMPLIANT"),
+        ]
+        for name, answer, expected in cases:
+            with self.subTest(name):
+                [(compliance, annotation)] = self.update_mode(answer)
+                self.assertEqual(compliance, expected)
+                self.assertTrue(annotation.startswith(supported + "; runtime update mode "), annotation)
+        [(_, annotation)] = self.update_mode({"UpdateRuntimeOn": "Manual", "RuntimeVersionArn": arn})
+        self.assertIn("pins runtime version 0123abcd", annotation)
+
+    def test_update_mode_not_read_when_off_or_runtime_already_failing(self):
+        # No stubbed response: any GetRuntimeManagementConfig call would raise.
+        idle = StubbedServices()
+        self.assertEqual(
+            verdicts(evaluate(RULE, lambda_ci(runtime="python3.13"), None, idle.reader())),
+            [("COMPLIANT", self.expected_text("python3.13"))],
+        )
+        self.assertEqual(
+            verdicts(evaluate(RULE, lambda_ci(runtime="python3.8"), {"checkUpdateMode": "true"}, idle.reader())),
+            [("NON_COMPLIANT", self.expected_text("python3.8"))],
+        )
+
+    def test_update_mode_of_a_vanished_function_is_not_applicable(self):
+        self.assertEqual(self.update_mode(None), [("NOT_APPLICABLE", "function no longer exists in the Lambda API")])
 
     def test_bad_warning_days(self):
         for bad in ("-1", "731", "soon"):

@@ -26,6 +26,7 @@ from lambda_compliance.runtime.exemptions import Exemption
 DEFAULT_FILE = "lambda-compliance.yaml"
 
 _SCALAR = {"type": ["string", "number", "boolean"]}
+APPROVER_PATTERN = r"^(?=.*\S.*\S)[^\x00-\x1f\x7f]{2,128}$"
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -55,6 +56,8 @@ SCHEMA: dict[str, Any] = {
                     "resources": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
                     "reason": {"type": "string", "minLength": 3},
                     "expires": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                    # A person, role or mailbox: printable, one line, at least two visible characters.
+                    "approver": {"type": "string", "pattern": APPROVER_PATTERN},
                 },
             },
         },
@@ -225,7 +228,10 @@ def parse(
                 "tag exemptions are off: whoever can tag a resource could exempt it; set exemptions_by_tag",
             )
         expires = date.fromisoformat(raw["expires"]) if raw.get("expires") else None
-        parsed_exemptions.append(Exemption(raw["rule"], tuple(raw["resources"]), raw["reason"].strip(), expires))
+        approver = " ".join(raw["approver"].split()) if raw.get("approver") else None
+        parsed_exemptions.append(
+            Exemption(raw["rule"], tuple(raw["resources"]), raw["reason"].strip(), expires, approver)
+        )
 
     regions = document.get("regions")
     accounts = document.get("accounts") or {}

@@ -5,7 +5,9 @@ Two kinds of data ship with the package (``data/``):
 - ``frameworks/<key>.yaml``: the clause reference lists, vendored unchanged from
   ``../shared/frameworks``. They define which ids exist, their titles and parents.
 - ``mappings/<key>.yaml``: which clauses each rule evidences, with a one-line
-  rationale per pair, plus the clause families no Lambda rule can evidence.
+  rationale per pair and, where the claim holds only for some parameter values,
+  the condition (``requires``); plus the clause families no Lambda rule can
+  evidence and the manual evidence a mapped clause still needs.
 
 Packs, rule descriptions, the README gap table and the report all read them
 through this module, so a clause id is validated in exactly one place: loading
@@ -67,11 +69,82 @@ class Framework:
         return f"{self.citation_prefix}:{clause_id}"
 
 
+# Rules that evidence no clause of any framework, and why (shown in docs/frameworks.md): they stay
+# in the ``all`` pack as operational checks but no framework pack or clause status counts them.
+UNMAPPED_RULES: Mapping[str, str] = MappingProxyType(
+    {
+        "LAMBDA_PACKAGE_SIZE_LIMIT": "Package size and layer count are operational limits (cold start, deployment "
+        "time), not a security setting; maxLayers defaults to Lambda's own hard limit of five.",
+        "LAMBDA_URL_CORS_RESTRICTED": "CORS is enforced by browsers, not by the system: it is no access control or "
+        "information flow enforcement; it is cited only as an ISO A.8.26 application security requirement.",
+    }
+)
+
+_OPERATORS = (">=", "<=", ">", "<")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A parameter condition a pair's claim depends on: ``set`` (a non-empty list), ``true`` (a
+    boolean switched on) or an integer bound."""
+
+    parameter: str
+    operator: str  # "set", "true", ">=", "<=", ">", "<"
+    bound: int | None = None
+
+    @classmethod
+    def parse(cls, parameter: str, text: str) -> Requirement:
+        text = str(text).strip()
+        if text in ("set", "true"):
+            return cls(parameter, text)
+        for op in _OPERATORS:
+            if text.startswith(op):
+                try:
+                    return cls(parameter, op, int(text[len(op) :].strip()))
+                except ValueError:
+                    break
+        raise ValueError(f"requirement {parameter}: {text!r} is not 'set', 'true' or a comparison such as '>= 365'")
+
+    def describe(self) -> str:
+        if self.operator in ("set", "true"):
+            return f"{self.parameter} {self.operator}"
+        return f"{self.parameter} {self.operator} {self.bound}"
+
+    def holds(self, value: str | None) -> bool:
+        text = (value or "").strip()
+        if self.operator == "set":
+            return any(item.strip() for item in text.split(","))
+        if self.operator == "true":
+            return text.lower() in ("true", "yes", "1")
+        try:
+            number = int(text)
+        except ValueError:
+            return False
+        assert self.bound is not None
+        return {
+            ">=": number >= self.bound,
+            "<=": number <= self.bound,
+            ">": number > self.bound,
+            "<": number < self.bound,
+        }[self.operator]
+
+    def why_not(self, value: str | None) -> str:
+        """One line for a report or a build log: the value in force and what the claim needs."""
+        shown = (value or "").strip() or "empty"
+        return f"{self.parameter} is {shown}; the claim needs {self.describe()}"
+
+
 @dataclass(frozen=True)
 class ClauseMapping:
     clause_id: str
     rule: str
     rationale: str
+    requires: tuple[Requirement, ...] = ()
+
+    def unmet(self, parameters: Mapping[str, str]) -> tuple[str, ...]:
+        """Why the claim does not hold with these rule parameters (empty: it holds)."""
+        values = {r.parameter: parameters.get(r.parameter) for r in self.requires}
+        return tuple(r.why_not(values[r.parameter]) for r in self.requires if not r.holds(values[r.parameter]))
 
 
 @dataclass(frozen=True)
@@ -142,7 +215,9 @@ def framework(key: str) -> Framework:
 
 
 @cache
-def _mapping_file(key: str) -> tuple[tuple[ClauseMapping, ...], tuple[NotEvidenced, ...]]:
+def _mapping_file(
+    key: str,
+) -> tuple[tuple[ClauseMapping, ...], tuple[NotEvidenced, ...], Mapping[str, str]]:
     _check_key(key)
     where = f"mappings/{key}.yaml"
     raw = _load_data("mappings", f"{key}.yaml")
@@ -163,12 +238,20 @@ def _mapping_file(key: str) -> tuple[tuple[ClauseMapping, ...], tuple[NotEvidenc
             rationale = " ".join(str(entry["rationale"]).split())
             if not rationale:
                 raise ValueError(f"{where}: {cid} -> {entry['rule']} has no rationale")
-            pairs.append(ClauseMapping(clause_id=cid, rule=str(entry["rule"]), rationale=rationale))
+            requires = tuple(Requirement.parse(str(p), str(t)) for p, t in (entry.get("requires") or {}).items())
+            pairs.append(ClauseMapping(cid, str(entry["rule"]), rationale, requires))
     gaps = tuple(
         NotEvidenced(clause_ids=tuple(checked(c) for c in entry["clauses"]), reason=str(entry["reason"]))
         for entry in raw.get("not_evidenced") or ()
     )
-    return tuple(pairs), gaps
+    mapped = {p.clause_id for p in pairs}
+    manual: dict[str, str] = {}
+    for clause_id, text in (raw.get("manual_evidence") or {}).items():
+        cid = checked(clause_id)
+        if cid not in mapped:
+            raise ValueError(f"{where}: manual_evidence for {cid}, which no rule maps")
+        manual[cid] = " ".join(str(text).split())
+    return tuple(pairs), gaps, MappingProxyType(manual)
 
 
 def mapping(key: str) -> tuple[ClauseMapping, ...]:
@@ -178,6 +261,35 @@ def mapping(key: str) -> tuple[ClauseMapping, ...]:
 
 def not_evidenced(key: str) -> tuple[NotEvidenced, ...]:
     return _mapping_file(key)[1]
+
+
+def manual_evidence(key: str, clause_id: str) -> str | None:
+    """What an assessor still needs besides the rule results for a mapped clause (None: nothing specific)."""
+    return _mapping_file(key)[2].get(clause_id)
+
+
+@cache
+def uncovered(key: str) -> tuple[str, ...]:
+    """Technical clauses no rule maps and no ``not_evidenced`` family excuses, in the standard's order.
+
+    Candidates are the most specific rows (no children) plus NIST base controls, which are
+    requirements in their own right even when they have enhancements (AC-2 is not
+    evidenced by AC-2(9)). HIPAA's "(i)" text rows restate their standard and are skipped.
+    """
+    fw = framework(key)
+    parents = {c.parent for c in fw.clauses.values() if c.parent}
+    mapped = {p.clause_id for p in mapping(key)}
+    excused = {cid for gap in not_evidenced(key) for cid in gap.clause_ids}
+    out = []
+    for cid, clause in fw.clauses.items():
+        if clause.kind == "standard_text" or cid in mapped:
+            continue
+        if cid in parents and clause.kind != "control":
+            continue
+        if cid in excused or any(a in excused for a in fw.ancestors(cid)):
+            continue
+        out.append(cid)
+    return tuple(out)
 
 
 def _clause_order(key: str) -> Mapping[str, int]:
@@ -210,10 +322,23 @@ def _rule_index() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
     )
 
 
-def clauses_for_rule(rule: str) -> dict[str, tuple[str, ...]]:
-    """Framework key -> clause ids the rule evidences (frameworks that do not map it are absent)."""
+def clauses_for_rule(rule: str, parameters: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Framework key -> clause ids the rule evidences (frameworks that do not map it are absent).
+
+    With ``parameters`` (the rule's values in force, defaults included), a clause whose
+    pair requires other values is left out: the rule does not evidence it as configured.
+    """
     by_fw = _rule_index().get(rule, {})
-    return {key: by_fw[key] for key in FRAMEWORKS if key in by_fw}
+    out = {key: by_fw[key] for key in FRAMEWORKS if key in by_fw}
+    if parameters is None:
+        return out
+    unmet = {(key, p.clause_id) for key in out for p in mapping(key) if p.rule == rule and p.unmet(parameters)}
+    kept = {key: tuple(c for c in ids if (key, c) not in unmet) for key, ids in out.items()}
+    return {key: ids for key, ids in kept.items() if ids}
+
+
+def pair(key: str, clause_id: str, rule: str) -> ClauseMapping:
+    return next(p for p in mapping(key) if p.clause_id == clause_id and p.rule == rule)
 
 
 def rules_for_framework(key: str) -> tuple[str, ...]:
@@ -221,7 +346,12 @@ def rules_for_framework(key: str) -> tuple[str, ...]:
     return tuple(sorted({pair.rule for pair in mapping(key)}))
 
 
-def citation(rule: str, max_len: int = 120, frameworks: Iterable[str] | None = None) -> str:
+def citation(
+    rule: str,
+    max_len: int = 120,
+    frameworks: Iterable[str] | None = None,
+    parameters: Mapping[str, str] | None = None,
+) -> str:
     """Bracketed clause tokens for a rule, e.g. ``[SOC2:CC7.2 HIPAA:164.312(b) NIST:SI-4]``.
 
     ``frameworks`` picks and orders the frameworks (a per-framework pack cites only
@@ -229,13 +359,14 @@ def citation(rule: str, max_len: int = 120, frameworks: Iterable[str] | None = N
     list exceeds ``max_len``, the first clause of each framework is always kept, more
     are added while they fit, and ``+N`` says how many were left out (the full list
     lives in the mapping and the report). Returns ``""`` for a rule that maps nowhere.
+    ``parameters`` drops the clauses the rule's values in force do not satisfy.
     Raises ValueError when even one clause per framework does not fit: silently hiding
     a framework from the Config console would be worse than failing the pack build.
     """
     keys = tuple(frameworks) if frameworks is not None else FRAMEWORKS
     for key in keys:
         _check_key(key)
-    by_fw = clauses_for_rule(rule)
+    by_fw = clauses_for_rule(rule, parameters)
     groups = [[framework(key).token(cid) for cid in by_fw[key]] for key in keys if key in by_fw]
     if not groups:
         return ""

@@ -323,12 +323,7 @@ def _run_scan(args: argparse.Namespace, stack: Any) -> int:
         document["scan"]["awsManagedPolicies"] = aws_managed_policies.dataset_info()
     if remediated is not None:
         remediation_demo.attach(document, remediated)
-    document["exemptions"] = _exemption_report(settings, document)
-    document["configuration"] = {
-        "file": _display_path(settings.path) if settings.path else None,
-        "parameters": {rule: dict(values) for rule, values in settings.parameters.items() if values},
-        "disabled": sorted(settings.disabled),
-    }
+    attach_configuration(document, settings)
     for target in failed_targets:
         print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
     _add_compliance(document, args)
@@ -397,6 +392,16 @@ def _to_security_hub(document: dict[str, Any], session: Any, endpoint: str | Non
         raise UsageError(str(exc)) from None
     for result in results:
         print(result.line(), file=sys.stderr)
+
+
+def attach_configuration(document: dict[str, Any], settings: Any) -> None:
+    """The parameters in force and the exemptions (with approver and expiry) every report format shows."""
+    document["exemptions"] = _exemption_report(settings, document)
+    document["configuration"] = {
+        "file": _display_path(settings.path) if settings.path else None,
+        "parameters": {rule: dict(values) for rule, values in settings.parameters.items() if values},
+        "disabled": sorted(settings.disabled),
+    }
 
 
 def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:

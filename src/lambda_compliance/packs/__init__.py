@@ -25,7 +25,7 @@ from lambda_compliance.catalog import frameworks
 from lambda_compliance.config_file import Settings
 from lambda_compliance.packaging import naming
 from lambda_compliance.packs import remediation as remediation_config
-from lambda_compliance.packs.rules import PackError, base_conditions, base_parameters, rule_resource
+from lambda_compliance.packs.rules import PackError, base_conditions, base_parameters, rule_resource, unclaimed
 from lambda_compliance.runtime.rulebase import ComplianceRule
 
 __all__ = ["INLINE_LIMIT", "PARAMETER_LIMIT", "S3_LIMIT", "BuiltPack", "Pack", "PackError", "build", "build_all"]
@@ -106,7 +106,14 @@ def template(pack: Pack, rules: Sequence[type[ComplianceRule]], settings: Settin
     return {"Parameters": parameters, "Conditions": conditions, "Resources": resources}
 
 
-def _header(pack: Pack, rules: Sequence[type[ComplianceRule]], fixes: int, params: int, inline: bool) -> str:
+def _header(
+    pack: Pack,
+    rules: Sequence[type[ComplianceRule]],
+    fixes: int,
+    params: int,
+    inline: bool,
+    left_out: Sequence[str] = (),
+) -> str:
     source = f"data/mappings/{pack.key}.yaml" if pack.key != ALL else "data/mappings/*.yaml"
     if inline:
         deploy = f"aws configservice put-conformance-pack --conformance-pack-name {pack.name} --template-body file://"
@@ -123,7 +130,12 @@ def _header(pack: Pack, rules: Sequence[type[ComplianceRule]], fixes: int, param
         f"Single account: {deploy}",
         "Organization: set RuleAccountId (the central account) and ExecutionRoleName, upload the file to an",
         "awsconfigconforms-* bucket and run put-organization-conformance-pack. See docs/frameworks.md.",
+        "The rules provide evidence for specific technical controls; they do not by themselves establish",
+        "compliance with any framework.",
     ]
+    if left_out:
+        lines.append("Clauses not claimed with these parameters (the rule runs; its Description omits the clause):")
+        lines += [f"  {entry}" for entry in left_out]
     return "".join(f"# {line}\n" for line in lines)
 
 
@@ -134,9 +146,12 @@ def build(pack: Pack, rules: Sequence[type[ComplianceRule]], settings: Settings)
     body = template(pack, chosen, settings)
     fixes = sum(1 for r in body["Resources"].values() if r["Type"] == "AWS::Config::RemediationConfiguration")
     count = len(body["Parameters"])
-    text = cfn.dump(body, _header(pack, chosen, fixes, count, inline=True), compact=True)
+    left_out = [
+        entry for r in chosen for entry in unclaimed(r, settings.rule_parameters(r.rule_name()), pack.frameworks)
+    ]
+    text = cfn.dump(body, _header(pack, chosen, fixes, count, inline=True, left_out=left_out), compact=True)
     if len(text.encode("utf-8")) > INLINE_LIMIT:
-        text = cfn.dump(body, _header(pack, chosen, fixes, count, inline=False), compact=True)
+        text = cfn.dump(body, _header(pack, chosen, fixes, count, inline=False, left_out=left_out), compact=True)
     if len(text.encode("utf-8")) > S3_LIMIT:
         raise PackError(f"pack {pack.key}: {len(text.encode('utf-8'))} bytes, over the {S3_LIMIT:,}-byte S3 limit")
     return BuiltPack(

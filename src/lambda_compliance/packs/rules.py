@@ -3,7 +3,9 @@
 - SourceIdentifier: the rule Lambda's ARN built from pack parameters (the account
   holding the rule functions, this account when empty, and the function name
   prefix), so one template serves a single account and an organization.
-- Description: the pack framework's clause tokens, then the rule's title.
+- Description: the pack framework's clause tokens, then the rule's title. A clause
+  whose mapping ``requires`` parameter values the configuration does not give is
+  left out (the rule does not evidence it as configured).
 - InputParameters: the configuration file's values. Parameters an organization
   tunes (``TUNABLE``) become pack parameters whose default is the file's value;
   the rest are literals, written only when the file sets them (the rule's own
@@ -11,7 +13,9 @@
   ``ExecutionRoleName`` when the pack parameter of that name is set.
 - Each tunable pack parameter carries a ``MaxLength`` so the rule's
   InputParameters can never exceed Config's 1,024 characters, whatever value a
-  deployer passes.
+  deployer passes, and, when the Description claims a clause that needs a bound
+  (PCI 10.5.1: minRetentionDays >= 365) or a set allow-list, an ``AllowedPattern``
+  that refuses a weaker value: the deployed Description can never overclaim.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from lambda_compliance.catalog import frameworks
 from lambda_compliance.cloudformation import NO_VALUE, Flow, Intrinsic, equals, if_, not_, ref, sub
 from lambda_compliance.packaging import naming
 from lambda_compliance.runtime import exemptions
+from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import ComplianceRule
 
 DESCRIPTION_LIMIT = 256
@@ -43,6 +48,7 @@ RULES_IN_THIS_ACCOUNT = "RulesInThisAccount"
 # from the configuration file, which keeps every pack well under the 60-parameter limit.
 TUNABLE: dict[str, tuple[str, ...]] = {
     "APIGATEWAY_STAGE_WAF_ATTACHED": ("allowedWebAclArns",),
+    "INSPECTOR_LAMBDA_SCANNING_ENABLED": ("maxCriticalFindingAgeDays",),
     "LAMBDA_CODE_SIGNING_ENFORCED": ("allowedSigningProfiles",),
     "LAMBDA_CONCURRENCY_LIMIT_SET": ("maxConcurrency",),
     "LAMBDA_INSIDE_VPC": ("exemptTagKey",),
@@ -51,7 +57,7 @@ TUNABLE: dict[str, tuple[str, ...]] = {
     "LAMBDA_REQUIRED_TAGS": ("requiredTagKeys",),
     "LAMBDA_ROLE_PERMISSIONS_BOUNDARY": ("allowedBoundaryArns",),
     "LAMBDA_ROLE_TRUST_POLICY_RESTRICTED": ("allowedPrincipals",),
-    "LAMBDA_RUNTIME_SUPPORTED": ("warningDays",),
+    "LAMBDA_RUNTIME_SUPPORTED": ("warningDays", "checkUpdateMode"),
     "LAMBDA_SECURITY_GROUP_EGRESS_RESTRICTED": ("allowedPorts",),
     "LAMBDA_TIMEOUT_LIMIT": ("maxTimeout",),
     "LAMBDA_URL_CORS_RESTRICTED": ("allowedOrigins",),
@@ -103,10 +109,11 @@ def pack_parameter_name(rule: str, parameter: str) -> str:
     return naming.logical_id(rule, "") + parameter[:1].upper() + parameter[1:]
 
 
-def description(rule: type[ComplianceRule], cited: tuple[str, ...]) -> str:
+def description(rule: type[ComplianceRule], cited: tuple[str, ...], values: dict[str, str] | None = None) -> str:
     title = rule.spec.title
     room = DESCRIPTION_LIMIT - len(title) - 1
-    bracket = frameworks.citation(rule.rule_name(), max_len=room, frameworks=cited)
+    in_force = rule.spec.in_force(values or {})
+    bracket = frameworks.citation(rule.rule_name(), max_len=room, frameworks=cited, parameters=in_force)
     text = f"{bracket} {title}" if bracket else title
     if len(text) > DESCRIPTION_LIMIT:
         raise PackError(f"{rule.rule_name()}: description longer than {DESCRIPTION_LIMIT} characters")
@@ -155,11 +162,97 @@ def _json_length(values: dict[str, str]) -> int:
     return len(json.dumps(values))
 
 
+def claimed_requirements(
+    rule: type[ComplianceRule], values: dict[str, str], cited: tuple[str, ...]
+) -> dict[str, list[tuple[str, frameworks.Requirement]]]:
+    """Parameter -> (clause token, requirement) for every clause the Description claims that depends on it."""
+    in_force = rule.spec.in_force(values)
+    out: dict[str, list[tuple[str, frameworks.Requirement]]] = {}
+    for key in cited:
+        for pair in frameworks.mapping(key):
+            if pair.rule != rule.rule_name() or pair.unmet(in_force):
+                continue
+            token = frameworks.framework(key).token(pair.clause_id)
+            for requirement in pair.requires:
+                out.setdefault(requirement.parameter, []).append((token, requirement))
+    return out
+
+
+def unclaimed(rule: type[ComplianceRule], values: dict[str, str], cited: tuple[str, ...]) -> list[str]:
+    """``TOKEN RULE: why`` for each mapped clause the Description leaves out with these parameters."""
+    in_force = rule.spec.in_force(values)
+    out = []
+    for key in cited:
+        for pair in frameworks.mapping(key):
+            if pair.rule == rule.rule_name() and pair.unmet(in_force):
+                token = frameworks.framework(key).token(pair.clause_id)
+                out.append(f"{token} {pair.rule}: {'; '.join(pair.unmet(in_force))}")
+    return out
+
+
+def _digits(low: str, high: str) -> list[str]:
+    """Regex alternatives for the integers from ``low`` to ``high``, both with the same number of digits."""
+    if low == high:
+        return [low]
+    if len(low) == 1:
+        return [f"[{low}-{high}]"]  # low < high here
+    if low[0] == high[0]:
+        return [low[0] + rest for rest in _digits(low[1:], high[1:])]
+    out = [low[0] + rest for rest in _digits(low[1:], "9" * (len(low) - 1))]
+    first, last = int(low[0]) + 1, int(high[0]) - 1
+    if first <= last:
+        out.append((str(first) if first == last else f"[{first}-{last}]") + r"\d" * (len(low) - 1))
+    out += [high[0] + rest for rest in _digits("0" * (len(high) - 1), high[1:])]
+    return out
+
+
+def integer_range_pattern(low: int, high: int) -> str:
+    """An AllowedPattern matching exactly the decimal integers low..high (no sign, no leading zeros)."""
+    if low > high:
+        raise PackError(f"no integer satisfies {low}..{high}")
+    parts: list[str] = []
+    for width in range(len(str(low)), len(str(high)) + 1):
+        start = max(low, 10 ** (width - 1) if width > 1 else 0)
+        end = min(high, 10**width - 1)
+        if start <= end:
+            parts += _digits(str(start), str(end))
+    return "^(" + "|".join(parts) + ")$"
+
+
+# A set allow-list: at least one item that is not blank (and still no quote or backslash).
+SET_LIST = r'^[^"\\]*[^"\\,\s][^"\\]*$'
+
+
+def _bound(param: Param, claims: list[tuple[str, frameworks.Requirement]]) -> dict[str, str]:
+    """AllowedPattern and ConstraintDescription keeping a deployer's value within what the claims need."""
+    tokens = sorted({token for token, _ in claims})
+    needs = "; ".join(sorted({r.describe() for _, r in claims}))
+    why = f"{', '.join(tokens)} needs {needs}"
+    if any(r.operator == "true" for _, r in claims):
+        return {"AllowedPattern": "^true$", "ConstraintDescription": why}
+    numeric = [r for _, r in claims if r.operator not in ("set", "true")]
+    if numeric:
+        low = param.minimum if param.minimum is not None else 0
+        high = param.maximum if param.maximum is not None else 10**9
+        for r in numeric:
+            assert r.bound is not None
+            if r.operator == ">=":
+                low = max(low, r.bound)
+            elif r.operator == ">":
+                low = max(low, r.bound + 1)
+            elif r.operator == "<=":
+                high = min(high, r.bound)
+            else:
+                high = min(high, r.bound - 1)
+        return {"AllowedPattern": integer_range_pattern(low, high), "ConstraintDescription": why}
+    return {"AllowedPattern": SET_LIST, "ConstraintDescription": why}
+
+
 def input_parameters(
-    rule: type[ComplianceRule], values: dict[str, str]
+    rule: type[ComplianceRule], values: dict[str, str], cited: tuple[str, ...] = ()
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
     """InputParameters (with intrinsics), the pack parameters they reference and the conditions that leave an
-    empty tunable out, for ``values`` from the file.
+    empty tunable out, for ``values`` from the file; a parameter a ``cited`` clause needs gets its bound.
 
     An optional tunable left empty is omitted with ``Fn::If``/``AWS::NoValue``, as AWS's sample packs do
     (Config rejects blank input parameter values of managed rules); the rule reads a missing value as empty.
@@ -182,6 +275,7 @@ def input_parameters(
             "(shorten its parameters or exemptions)"
         )
     share = room // len(tunable) if tunable else 0
+    claims = claimed_requirements(rule, values, cited)
 
     pack_params: dict[str, dict[str, Any]] = {}
     conditions: dict[str, Any] = {}
@@ -201,6 +295,10 @@ def input_parameters(
             definition["MaxLength"] = share
             definition["AllowedPattern"] = NO_QUOTES
             definition["Description"] = f"{name} {param.name}: {param.description}"
+            if param.name in claims:
+                bound = _bound(param, claims[param.name])
+                definition.update(bound)
+                definition["Description"] += f" ({bound['ConstraintDescription']})"
             pack_params[pname] = definition
             if param.required:
                 ordered[param.name] = ref(pname)
@@ -217,10 +315,10 @@ def input_parameters(
 
 def rule_resource(rule: type[ComplianceRule], values: dict[str, str], cited: tuple[str, ...]) -> RuleResource:
     name = rule.rule_name()
-    params, pack_params, conditions = input_parameters(rule, values)
+    params, pack_params, conditions = input_parameters(rule, values, cited)
     properties: dict[str, Any] = {
         "ConfigRuleName": name,
-        "Description": description(rule, cited),
+        "Description": description(rule, cited, values),
     }
     if rule.spec.change_triggered:
         properties["Scope"] = Flow(ComplianceResourceTypes=list(rule.spec.config_scope))

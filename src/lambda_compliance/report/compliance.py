@@ -3,12 +3,16 @@
 ``enrich(document)`` adds, from the rule specs and the framework mappings:
 
 - ``rules``: per rule its title, severity, family, remediation and clause ids per framework;
-- ``frameworks``: per framework a score (passing evaluations of its rules, as AWS Config
-  scores a conformance pack), a clause table (a clause complies when every evaluation of
-  its rules complies; the share of passing evaluations is shown too), the failing
-  resources with their annotation, severity, clauses and the remediation that fixes
-  them, and the clauses no Lambda rule can evidence (``not_evidenced``), so gaps are
-  explicit;
+- ``frameworks``: per framework and mapped clause an evidence status (``clause_status``:
+  no exceptions / exceptions / partly tested / not tested), the rules with their
+  parameters in force and whether each counts (a rule not run, errored, configured
+  too weakly for the claim or finding nothing in scope does not, and the clause says
+  why), the population evaluated, the failing resources, the exempted resources with
+  reason, approver and expiry, and the manual evidence the clause still needs; the
+  failing resources with severity and remediation; the clauses no Lambda rule can
+  evidence (``notEvidenced``) and the technical clauses no rule covers (``notCovered``).
+  The share of passing evaluations survives only as ``operationalMetric``, labelled:
+  weighted by resource count, it says nothing about any one clause;
 - ``scan.time`` and ``scan.accounts``.
 
 Every output format reads these keys; ``ensure`` enriches a document that lacks them.
@@ -23,14 +27,33 @@ from typing import Any
 from lambda_compliance.catalog import frameworks
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-# Clause status, worst first.
-NON_COMPLIANT, INSUFFICIENT_DATA, COMPLIANT, NOT_APPLICABLE, NO_DATA = (
-    "NON_COMPLIANT",
-    "INSUFFICIENT_DATA",
-    "COMPLIANT",
-    "NOT_APPLICABLE",
-    "NO_DATA",
+
+# Per-clause evidence status, worst first (what an auditor reads instead of a percentage):
+# NOT_TESTED   no rule that evidences the clause produced a judgement (not run, errored, its
+#              parameters do not give the claim, or nothing in scope);
+# EXCEPTIONS   at least one resource fails, or is exempted (an approved exception is still one);
+# PARTLY       no exception, but some of the clause's evidence is missing (a rule skipped,
+#              errored or configured too weakly for the claim);
+# NO_EXCEPTIONS every rule ran with the parameters the claim needs and no resource failed.
+NOT_TESTED, EXCEPTIONS, PARTLY_TESTED, NO_EXCEPTIONS = "NOT_TESTED", "EXCEPTIONS", "PARTLY_TESTED", "NO_EXCEPTIONS"
+STATUS_ORDER = (NOT_TESTED, EXCEPTIONS, PARTLY_TESTED, NO_EXCEPTIONS)
+STATUS_LABEL = {
+    NOT_TESTED: "not tested",
+    EXCEPTIONS: "exceptions",
+    PARTLY_TESTED: "partly tested",
+    NO_EXCEPTIONS: "no exceptions",
+}
+EXEMPT_PREFIX = "exempt: "
+DISCLAIMER = (
+    "These rules provide evidence for specific technical controls; they do not by themselves establish "
+    "compliance with any framework. Each clause also needs the manual evidence listed for it."
 )
+METRIC_LABEL = (
+    "operational metric: passing share of all evaluations of the framework's rules, weighted by resource "
+    "count; not a compliance score"
+)
+# Asked of every clause whatever its rules show: the evidence covers only what was scanned.
+SCOPE_EVIDENCE = "Confirmation that the scanned accounts and regions are the whole in-scope population."
 
 
 def framework_rules(rules: Sequence[Any], key: str) -> list[Any]:
@@ -83,16 +106,156 @@ def _percent(passing: int, failing: int) -> float | None:
     return round(100.0 * passing / total, 1) if total else None
 
 
-def _clause_status(counts: Counter[str], errored: bool, evaluated: bool) -> str:
-    if counts["NON_COMPLIANT"]:
-        return NON_COMPLIANT
-    if errored:
-        return INSUFFICIENT_DATA
-    if counts["COMPLIANT"]:
-        return COMPLIANT
-    if counts["NOT_APPLICABLE"]:
-        return NOT_APPLICABLE
-    return NO_DATA if not evaluated else NOT_APPLICABLE
+def parameters_in_force(document: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Per catalog rule, every parameter as it runs: the configuration file's values over the rule defaults
+    (for a rule this scan did not run too: what it would need to evidence its clauses)."""
+    from lambda_compliance import catalog
+
+    configured = (document.get("configuration") or {}).get("parameters") or {}
+    return {
+        name: catalog.load_rule(name).spec.in_force({k: str(v) for k, v in (configured.get(name) or {}).items()})
+        for name in catalog.rule_names()
+    }
+
+
+def _exemption_index(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Configured exemptions (with approver and expiry) to match an ``exempt: <reason>`` evaluation to."""
+    return [x for x in document.get("exemptions") or [] if x.get("status") != "expired"]
+
+
+def _exempted(evaluation: dict[str, Any], exemptions: list[dict[str, Any]]) -> dict[str, Any]:
+    reason = evaluation["annotation"][len(EXEMPT_PREFIX) :]
+    match = next(
+        (
+            x
+            for x in exemptions
+            if x["rule"] in ("*", evaluation["rule"])
+            and f"{EXEMPT_PREFIX}{x['reason']}"[:256] == evaluation["annotation"]
+        ),
+        {},
+    )
+    return {
+        "rule": evaluation["rule"],
+        "resourceId": evaluation["resourceId"],
+        "accountId": evaluation.get("accountId", ""),
+        "reason": match.get("reason", reason),
+        "approver": match.get("approver"),
+        "expires": match.get("expires"),
+    }
+
+
+def _rule_evidence(
+    pair: frameworks.ClauseMapping,
+    evaluations: list[dict[str, Any]],
+    state: dict[str, Any],
+    exemptions: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """What one rule contributes to one clause: whether it counts, its population, failures, exemptions."""
+    name = pair.rule
+    params = state["parameters"].get(name, {})
+    unmet = list(pair.unmet(params))
+    exempt = [
+        e for e in evaluations if e["compliance"] == "NOT_APPLICABLE" and e["annotation"].startswith(EXEMPT_PREFIX)
+    ]
+    not_applicable = Counter(
+        e["annotation"]
+        for e in evaluations
+        if e["compliance"] == "NOT_APPLICABLE" and not e["annotation"].startswith(EXEMPT_PREFIX)
+    )
+    passing = sum(1 for e in evaluations if e["compliance"] == "COMPLIANT")
+    failing = [e for e in evaluations if e["compliance"] == "NON_COMPLIANT"]
+    gap = None
+    if name not in state["scanned"]:
+        gap = f"{name} was not run in this scan (disabled or not selected)"
+    elif name in state["errored"]:
+        gap = f"{name} could not evaluate: {state['errored'][name]}"
+    elif unmet:
+        gap = f"{name} does not evidence this clause with its parameters: {'; '.join(unmet)}"
+    elif not (passing or failing or exempt):
+        gap = f"{name} found nothing in scope" + (
+            f" ({', '.join(sorted(not_applicable)[:2])})" if not_applicable else ""
+        )
+    return {
+        "rule": name,
+        "rationale": pair.rationale,
+        "evaluated": name in state["scanned"],
+        "counts": gap is None,
+        "gap": gap,
+        "requires": [r.describe() for r in pair.requires],
+        "parameters": {k: v for k, v in params.items()},
+        "population": passing + len(failing),
+        "passing": passing,
+        "failing": len(failing),
+        "exempted": len(exempt),
+        "notApplicable": dict(not_applicable),
+        "failingResources": [
+            {
+                "rule": name,
+                "resourceId": e["resourceId"],
+                "accountId": e.get("accountId", ""),
+                "annotation": e.get("annotation", ""),
+            }
+            for e in failing
+        ],
+        "exemptedResources": [_exempted(e, exemptions) for e in exempt],
+    }
+
+
+def clause_status(rules: Sequence[dict[str, Any]]) -> str:
+    """The evidence status of a clause from its rules' contributions (see STATUS_ORDER)."""
+    counting = [r for r in rules if r["counts"]]
+    if not counting:
+        return NOT_TESTED
+    if any(r["failing"] or r["exempted"] for r in counting):
+        return EXCEPTIONS
+    if len(counting) < len(rules):
+        return PARTLY_TESTED
+    return NO_EXCEPTIONS
+
+
+def _clause(
+    key: str,
+    clause_id: str,
+    pairs: list[frameworks.ClauseMapping],
+    by_rule: dict[str, list[dict[str, Any]]],
+    state: dict[str, Any],
+) -> dict[str, Any]:
+    fw = frameworks.framework(key)
+    exemptions = _exemption_index(state["document"])
+    rules = [_rule_evidence(p, by_rule.get(p.rule, []), state, exemptions) for p in pairs]
+    counting = [r for r in rules if r["counts"]]
+    status = clause_status(rules)
+    manual = [SCOPE_EVIDENCE]
+    specific = frameworks.manual_evidence(key, clause_id)
+    if specific:
+        manual.append(specific)
+    gaps = [r["gap"] for r in rules if r["gap"]]
+    if gaps:
+        manual.append("Other evidence for what the rules did not test: " + "; ".join(gaps) + ".")
+    if any(r["exempted"] for r in counting):
+        manual.append("The approval and compensating control for each exempted resource.")
+    if any(r["failing"] for r in counting):
+        manual.append("Remediation records for the failing resources, or an approved exception for each.")
+    passing = sum(r["passing"] for r in counting)
+    failing = sum(r["failing"] for r in counting)
+    return {
+        "id": clause_id,
+        "token": fw.token(clause_id),
+        "title": fw.clauses[clause_id].title,
+        "status": status,
+        "statusLabel": STATUS_LABEL[status],
+        "complete": len(counting) == len(rules),
+        "population": sum(r["population"] for r in counting),
+        "passing": passing,
+        "failing": failing,
+        "exempted": sum(r["exempted"] for r in counting),
+        "operationalMetric": _percent(passing, failing),
+        "rules": rules,
+        "gaps": gaps,
+        "failingResources": [f for r in counting for f in r["failingResources"]],
+        "exemptedResources": [x for r in counting for x in r["exemptedResources"]],
+        "manualEvidence": manual,
+    }
 
 
 def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -101,37 +264,20 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
     by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for evaluation in document["evaluations"]:
         by_rule[evaluation["rule"]].append(evaluation)
-    errored = {e["rule"] for e in document.get("errors", []) if e.get("kind", "error") == "error"}
-
+    errored = {
+        e["rule"]: e.get("message", "error") for e in document.get("errors", []) if e.get("kind", "error") == "error"
+    }
+    state = {
+        "document": document,
+        "scanned": scanned,
+        "errored": errored,
+        "parameters": parameters_in_force(document),
+    }
     pairs: dict[str, list[frameworks.ClauseMapping]] = defaultdict(list)
     for pair in frameworks.mapping(key):
         pairs[pair.clause_id].append(pair)
     order = {cid: i for i, cid in enumerate(fw.clauses)}
-    clauses = []
-    for clause_id in sorted(pairs, key=order.__getitem__):
-        mapped = pairs[clause_id]
-        names = [p.rule for p in mapped]
-        counts: Counter[str] = Counter(e["compliance"] for n in names for e in by_rule.get(n, ()))
-        failing = [
-            {"rule": e["rule"], "resourceId": e["resourceId"], "accountId": e.get("accountId", "")}
-            for n in names
-            for e in by_rule.get(n, ())
-            if e["compliance"] == "NON_COMPLIANT"
-        ]
-        clauses.append(
-            {
-                "id": clause_id,
-                "token": fw.token(clause_id),
-                "title": fw.clauses[clause_id].title,
-                "status": _clause_status(counts, any(n in errored for n in names), any(n in scanned for n in names)),
-                "passing": counts["COMPLIANT"],
-                "failing": counts["NON_COMPLIANT"],
-                "notApplicable": counts["NOT_APPLICABLE"],
-                "percent": _percent(counts["COMPLIANT"], counts["NON_COMPLIANT"]),
-                "rules": [{"rule": p.rule, "rationale": p.rationale, "evaluated": p.rule in scanned} for p in mapped],
-                "failingResources": failing,
-            }
-        )
+    clauses = [_clause(key, cid, pairs[cid], by_rule, state) for cid in sorted(pairs, key=order.__getitem__)]
 
     fw_rules = sorted({p.rule for p in frameworks.mapping(key)} & scanned)
     findings = []
@@ -152,22 +298,25 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["rule"], f["accountId"], f["resourceId"]))
     totals: Counter[str] = Counter(e["compliance"] for n in fw_rules for e in by_rule.get(n, ()))
     status_counts = Counter(c["status"] for c in clauses)
-    judged = status_counts[COMPLIANT] + status_counts[NON_COMPLIANT] + status_counts[INSUFFICIENT_DATA]
     return {
         "key": key,
         "name": fw.name,
         "shortName": fw.name.split(" (")[0],
         "version": fw.version,
         "prefix": fw.citation_prefix,
-        "score": _percent(totals["COMPLIANT"], totals["NON_COMPLIANT"]),
-        "evaluations": {k: totals[k] for k in ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")},
-        "clausesCompliant": status_counts[COMPLIANT],
-        "clausesNonCompliant": status_counts[NON_COMPLIANT],
-        "clausesJudged": judged,
+        "disclaimer": DISCLAIMER,
+        "parametersFrom": (document.get("configuration") or {}).get("file") or "rule defaults (no configuration file)",
+        "clauseStatus": {status: status_counts[status] for status in STATUS_ORDER},
         "clausesMapped": len(clauses),
+        "operationalMetric": {
+            "label": METRIC_LABEL,
+            "percent": _percent(totals["COMPLIANT"], totals["NON_COMPLIANT"]),
+            "evaluations": {k: totals[k] for k in ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")},
+        },
         "rules": fw_rules,
         "clauses": clauses,
         "failing": findings,
+        "exempted": [x for c in clauses for x in c["exemptedResources"]],
         "notEvidenced": [
             {
                 "clauses": [{"id": c, "title": fw.clauses[c].title} for c in gap.clause_ids],
@@ -175,6 +324,7 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
             }
             for gap in frameworks.not_evidenced(key)
         ],
+        "notCovered": [{"id": c, "title": fw.clauses[c].title} for c in frameworks.uncovered(key)],
     }
 
 
@@ -200,35 +350,38 @@ def ensure(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def print_summary(document: dict[str, Any], console: Any) -> None:
-    """The per-framework summary table (score, clauses, failing resources) for the terminal."""
+    """Per framework, how many clauses have each evidence status (80 columns), and the labelled metric."""
     from rich.table import Table
     from rich.text import Text
 
     ensure(document)
-    table = Table(title="compliance by framework", title_justify="left")
-    for column, justify in (("Framework", "left"), ("Score", "right"), ("Clauses met", "right")):
-        table.add_column(column, justify=justify, no_wrap=True)
+    table = Table(
+        title="evidence by framework (clauses)",
+        title_justify="left",
+        caption="* passing evaluations, an operational metric, not a compliance score",
+        caption_justify="left",
+    )
+    table.add_column("Framework", no_wrap=True)
+    for column, style in (("No exc.", "green"), ("Exc.", "red"), ("Partly", "yellow"), ("Untested", "dim")):
+        table.add_column(column, justify="right", style=style)
     table.add_column("Failing", justify="right", style="red")
-    # Clause ids are long words (164.308(a)(1)(ii)(A)): below 100 columns they would be cut mid-word, so the
-    # column is left to the reports there.
-    wide = console.width >= 100
-    if wide:
-        table.add_column("Failing clauses")
+    table.add_column("Exempt", justify="right")
+    table.add_column("Pass*", justify="right", style="dim")
     for fw in document["frameworks"]:
-        score = "—" if fw["score"] is None else f"{fw['score']:.1f}%"
-        style = "green" if fw["score"] == 100.0 else ("bold red" if fw["clausesNonCompliant"] else "")
-        worst = [c["id"] for c in fw["clauses"] if c["status"] == NON_COMPLIANT][:3]
-        more = fw["clausesNonCompliant"] - len(worst)
-        cells = [
-            Text(fw["shortName"], style=style),
-            Text(score, style=style),
-            f"{fw['clausesCompliant']}/{fw['clausesJudged']}",
+        counts = fw["clauseStatus"]
+        metric = fw["operationalMetric"]["percent"]
+        table.add_row(
+            Text(fw["prefix"], style="bold red" if counts[EXCEPTIONS] else ""),
+            str(counts[NO_EXCEPTIONS]),
+            str(counts[EXCEPTIONS]),
+            str(counts[PARTLY_TESTED]),
+            str(counts[NOT_TESTED]),
             str(len(fw["failing"])),
-        ]
-        if wide:
-            cells.append(", ".join(worst) + (f" +{more}" if more > 0 else ""))
-        table.add_row(*cells)
+            str(len(fw["exempted"])),
+            "—" if metric is None else f"{metric:.0f}%",
+        )
     console.print(table)
+    console.print(Text(DISCLAIMER, style="dim"))
 
 
 def write_reports(
@@ -246,5 +399,11 @@ def write_reports(
     for fmt in formats:
         path = out / f"lambda-compliance.{fmt}"
         path.write_text(report.renderers()[fmt](document, None) or "", encoding="utf-8")
+        written.append(str(path))
+    if "csv" in formats:
+        from lambda_compliance.report import csv_format
+
+        path = out / "lambda-compliance-clauses.csv"
+        path.write_text(csv_format.render_clauses(document), encoding="utf-8")
         written.append(str(path))
     return written

@@ -1,4 +1,8 @@
-"""``--format csv``: one row per evaluation, with a clause column per framework, for auditors' spreadsheets.
+"""``--format csv``: one row per evaluation, with a clause column per framework, for auditors' spreadsheets;
+and ``render_clauses``: one row per clause of every framework in the report (``--reports`` writes it
+as ``lambda-compliance-clauses.csv``), with its evidence status, the rules and parameters in force,
+population, failing and exempted resources (reason, approver, expiry) and the manual evidence still
+needed; clauses no rule evidences or covers are rows too, so the sheet is the whole framework.
 
 Columns: account, region, rule, severity, resource type and id, compliance,
 annotation, one column per framework in the report holding the clause ids the
@@ -34,6 +38,85 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA) else text
+
+
+CLAUSE_COLUMNS = (
+    "framework",
+    "clause",
+    "title",
+    "status",
+    "complete",
+    "rules and parameters in force",
+    "population",
+    "failing",
+    "exempted",
+    "failing resources",
+    "exempted resources (reason; approver; expires)",
+    "not counted",
+    "manual evidence still needed",
+    "operational metric (% passing evaluations)",
+)
+
+
+def _rules_in_force(clause: dict[str, Any]) -> str:
+    parts = []
+    for r in clause["rules"]:
+        params = ", ".join(f"{k}={v}" for k, v in r["parameters"].items())
+        parts.append(f"{r['rule']}({params})" if params else r["rule"])
+    return "; ".join(parts)
+
+
+def _bare_row(prefix: str, clause: dict[str, str], status: str, needed: str) -> list[str]:
+    """A clause no rule evidences: only what it is, why, and what evidence it needs instead."""
+    row = dict.fromkeys(CLAUSE_COLUMNS, "")
+    row.update(
+        {
+            "framework": prefix,
+            "clause": clause["id"],
+            "title": clause["title"],
+            "status": status,
+            "manual evidence still needed": needed,
+        }
+    )
+    return [_cell(v) for v in row.values()]
+
+
+def render_clauses(document: dict[str, Any]) -> str:
+    compliance.ensure(document)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CLAUSE_COLUMNS)
+    for fw in document["frameworks"]:
+        for c in fw["clauses"]:
+            exempted = " | ".join(
+                f"{x['rule']} {x['resourceId']}: {x['reason']}; {x.get('approver') or 'no approver recorded'}; "
+                f"{x.get('expires') or 'no expiry'}"
+                for x in c["exemptedResources"]
+            )
+            row = [
+                fw["prefix"],
+                c["id"],
+                c["title"],
+                c["statusLabel"],
+                "yes" if c["complete"] else "no",
+                _rules_in_force(c),
+                c["population"],
+                c["failing"],
+                c["exempted"],
+                " ".join(f"{f['rule']}:{f['resourceId']}" for f in c["failingResources"]),
+                exempted,
+                " | ".join(c["gaps"]),
+                " | ".join(c["manualEvidence"]),
+                "" if c["operationalMetric"] is None else c["operationalMetric"],
+            ]
+            writer.writerow([_cell(v) for v in row])
+        for gap in fw["notEvidenced"]:
+            for clause in gap["clauses"]:
+                writer.writerow(_bare_row(fw["prefix"], clause, "not evidenced", gap["reason"]))
+        for clause in fw["notCovered"]:
+            note = "Technical clause no rule of this catalog covers: evidence from other tools or assessments."
+            writer.writerow(_bare_row(fw["prefix"], clause, "not covered", note))
+    return buffer.getvalue()
 
 
 def render(document: dict[str, Any], console: Any = None) -> str:

@@ -13,7 +13,8 @@ Three sources, one shape (``report.build_document``'s ``evaluations``/``errors``
 
 Only this project's rules are read: a deployed rule name is the catalog name, or the
 name a conformance pack gives it (``<NAME>-conformance-pack-<id>``). INSUFFICIENT_DATA
-is reported as a rule error, so its clauses show "insufficient data", never "compliant".
+is reported as a rule error, so its clauses show "partly tested" or "not tested", never
+"no exceptions".
 A NON_COMPLIANT evaluation carries ``since``: the time of the configuration change
 Config evaluated (its ordering timestamp).
 """

@@ -1,9 +1,12 @@
 """``--format html``: one self-contained file, the dashboard a compliance officer reads.
 
-Per framework: the score, the clause table (status, share of passing evaluations,
-the rules that evidence each clause and why), a drill-down to the failing
-resources with their annotation, severity and the remediation that fixes them,
-and the clauses no Lambda rule can evidence. Styles and the little script are
+Per framework: the clause evidence statuses (the share of passing evaluations only
+as a labelled operational metric), the clause table (status, population, the rules
+with their parameters in force and why each evidences the clause, failing and
+exempted resources with reason, approver and expiry, manual evidence still
+needed), a drill-down to the failing resources with their annotation, severity and
+the remediation that fixes them, the clauses no Lambda rule can evidence and the
+technical clauses no rule covers. Styles and the little script are
 inline: no CDN, no font or image download, works offline and from an email
 attachment. Everything from the scanned account is escaped (Jinja autoescape).
 """
@@ -21,13 +24,7 @@ from lambda_compliance.report import compliance
 FORMAT = "html"
 TEMPLATE = "report.html.j2"
 
-STATUS_LABEL = {
-    "NON_COMPLIANT": "Non-compliant",
-    "INSUFFICIENT_DATA": "Insufficient data",
-    "COMPLIANT": "Compliant",
-    "NOT_APPLICABLE": "Not applicable",
-    "NO_DATA": "Not evaluated",
-}
+STATUS_LABEL = {status: label.capitalize() for status, label in compliance.STATUS_LABEL.items()}
 
 
 @cache

@@ -136,9 +136,9 @@ def build(document: dict[str, Any]) -> dict[str, Any]:
         "properties": {
             "accounts": document["scan"].get("accounts", []),
             "regions": document["scan"].get("regions", []),
-            "frameworkScores": {fw["key"]: fw["score"] for fw in document["frameworks"]},
             # Evaluations the scan could not make, per rule with the reasons (each is also a note above).
             "skipped": skipped_summary(document.get("errors", [])),
+            "frameworkClauseStatus": {fw["key"]: fw["clauseStatus"] for fw in document["frameworks"]},
         },
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -31,6 +31,9 @@ class Exemption:
     resources: tuple[str, ...]  # ARN, glob on resource id/name, or "tag:key=value"
     reason: str
     expires: date | None = None
+    # Who accepted the exception (a name, role or e-mail): reported with it, never sent to the
+    # deployed rule (it does not change the decision, and InputParameters are limited to 1,024).
+    approver: str | None = None
 
     def applies_to_rule(self, rule: str) -> bool:
         return self.rule in ("*", rule)
@@ -57,6 +60,8 @@ class Exemption:
         out: dict[str, Any] = {"rule": self.rule, "resources": list(self.resources), "reason": self.reason}
         if self.expires:
             out["expires"] = self.expires.isoformat()
+        if self.approver:
+            out["approver"] = self.approver
         return out
 
 

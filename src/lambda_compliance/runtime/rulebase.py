@@ -60,6 +60,10 @@ class RuleSpec:
     # CI types the rule looks up through the reader's inventory (the scanner collects them too).
     related_types: tuple[str, ...] = ()
 
+    def in_force(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Every declared parameter as Config passes it: ``values`` where set, else the default."""
+        return {p.name: str(values[p.name]) if p.name in values else p.as_config_value() for p in self.parameters}
+
     @property
     def inventory_types(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.resource_types + self.related_types))

@@ -309,6 +309,33 @@ def detector(status: str = "ENABLED", lambda_protection: str | None = "ENABLED")
     }
 
 
+def inspector_finding(
+    function: str,
+    first_observed: datetime,
+    *,
+    severity: str = "CRITICAL",
+    status: str = "ACTIVE",
+    resource_type: str = "AWS_LAMBDA_FUNCTION",
+    title: str = "CVE-2024-0001 - requests",
+) -> dict[str, Any]:
+    """One Inspector ``ListFindings`` finding (the API's required members), on a function of this account."""
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{function}"
+    finding_id = zlib.crc32(f"{function}/{title}".encode())
+    return {
+        "findingArn": f"arn:aws:inspector2:{REGION}:{ACCOUNT}:finding/{finding_id:010d}",
+        "awsAccountId": ACCOUNT,
+        "type": "PACKAGE_VULNERABILITY",
+        "description": f"{title} in a dependency of {function}",
+        "title": title,
+        "remediation": {"recommendation": {"text": "Upgrade the package"}},
+        "severity": severity,
+        "firstObservedAt": first_observed,
+        "lastObservedAt": first_observed,
+        "status": status,
+        "resources": [{"type": resource_type, "id": arn, "region": REGION}],
+    }
+
+
 def inspector_account(standard: str = "ENABLED", code: str = "ENABLED", account: str = "ENABLED") -> dict[str, Any]:
     """A BatchGetAccountStatus response for this account."""
 
@@ -337,7 +364,7 @@ def inspector_account(standard: str = "ENABLED", code: str = "ENABLED", account:
 class StubbedServices(StubbedApis):
     """A client factory whose clients answer from queued, shape-checked responses (botocore Stubber)."""
 
-    SERVICES = ("kms", "dynamodb", "secretsmanager", "ssm", "cloudtrail", "guardduty", "inspector2", "ec2")
+    SERVICES = ("kms", "dynamodb", "secretsmanager", "ssm", "cloudtrail", "guardduty", "inspector2", "ec2", "lambda")
 
 
 class RecorderInventory:

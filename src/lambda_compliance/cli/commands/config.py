@@ -46,6 +46,7 @@ def render_template() -> str:
         "#    resources: [legacy-report-*]      # function name glob, ARN, or tag:key=value",
         "#    reason: batch job, replaced in Q3",
         "#    expires: 2027-06-30",
+        "#    approver: jane.doe@example.com     # who accepted it (optional; shown in every report)",
         "",
         "# Tag-based exemptions let whoever can tag a resource exempt it; off unless you turn them on.",
         "exemptions_by_tag: false",

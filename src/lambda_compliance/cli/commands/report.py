@@ -6,7 +6,18 @@ import argparse
 import sys
 from typing import Any
 
-from lambda_compliance.cli import EXIT_FINDINGS, EXIT_OK, UsageError, _call_aws, _emit, _session, command
+from lambda_compliance.cli import (
+    DEFAULT_CONFIG,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    _call_aws,
+    _emit,
+    _session,
+    attach_configuration,
+    command,
+    load_settings,
+)
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -22,6 +33,12 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", default="table", help="table (default), json, html, sarif or csv")
     p.add_argument("--output", metavar="PATH", help="write the report to PATH instead of stdout")
     p.add_argument("--reports", metavar="DIR", help="also write the html, sarif, csv and json reports into DIR")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"the configuration the packs were built from: parameters in force and exemption approvals "
+        f"(default: ./{DEFAULT_CONFIG} when present)",
+    )
 
 
 def read(client: Any, sts: Any, args: argparse.Namespace, known: list[str]) -> dict[str, Any]:
@@ -56,6 +73,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     if args.aggregator and args.conformance_pack:
         raise UsageError("choose one of --conformance-pack and --aggregator")
+    settings = load_settings(args)
     if args.format not in report.renderers():
         raise UsageError(f"unknown format '{args.format}' (choose from {', '.join(sorted(report.renderers()))})")
     if args.framework and args.framework not in frameworks.FRAMEWORKS:
@@ -70,6 +88,7 @@ def run_report(args: argparse.Namespace) -> int:
         document = _only(document, set(frameworks.rules_for_framework(args.framework)))
     if not document["scan"]["rules"]:
         print("warning: no lambda-compliance rule found in this AWS Config source", file=sys.stderr)
+    attach_configuration(document, settings)
     compliance.enrich(document, args.framework)
     if args.reports:
         try:

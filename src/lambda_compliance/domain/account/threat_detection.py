@@ -8,11 +8,20 @@ features; Inspector has no CI), so rules read the services:
 * Inspector: ``BatchGetAccountStatus`` for this account; ``resourceState.lambda``
   is standard scanning (package vulnerabilities), ``resourceState.lambdaCode``
   is code scanning. An account that never enabled Inspector is DISABLED.
+* Inspector findings: ``ListFindings`` filtered to active, critical findings on
+  ``AWS_LAMBDA_FUNCTION`` resources first observed before a cut-off (PCI DSS 6.3.3:
+  critical patches within one month). Filter fields as in the Inspector API
+  reference, https://docs.aws.amazon.com/inspector/v2/APIReference/API_FilterCriteria.html
+  (StringFilter ``{comparison: EQUALS, value}``, DateFilter ``{endInclusive}``). The
+  same conditions are re-checked on each returned finding, so an endpoint that
+  ignores the filter (moto does) cannot turn a fresh or closed finding into an
+  overdue one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from lambda_compliance.runtime.aws_reader import AwsReader
@@ -80,6 +89,45 @@ def inspector_status(aws: AwsReader, account_id: str) -> InspectorStatus:
                 lambda_code=_status(state.get("lambdaCode")),
             )
     return InspectorStatus(account_id, DISABLED, DISABLED)
+
+
+@dataclass(frozen=True)
+class OpenFinding:
+    function: str  # the function ARN (resource id) or name Inspector reports
+    title: str
+    first_observed: datetime
+
+
+LAMBDA_FINDING_RESOURCE = "AWS_LAMBDA_FUNCTION"
+
+
+def overdue_critical_lambda_findings(aws: AwsReader, account_id: str, observed_before: datetime) -> list[OpenFinding]:
+    """Active CRITICAL Inspector findings on this account's Lambda functions first seen before the cut-off."""
+
+    def equals(value: str) -> list[dict[str, str]]:
+        return [{"comparison": "EQUALS", "value": value}]
+
+    criteria = {
+        "awsAccountId": equals(account_id),
+        "findingStatus": equals("ACTIVE"),
+        "severity": equals("CRITICAL"),
+        "resourceType": equals(LAMBDA_FINDING_RESOURCE),
+        "firstObservedAt": [{"endInclusive": observed_before}],
+    }
+    found = []
+    for finding in aws.collect("inspector2", "list_findings", "findings", filterCriteria=criteria):
+        if not isinstance(finding, dict):
+            continue
+        first = finding.get("firstObservedAt")
+        if finding.get("status") != "ACTIVE" or finding.get("severity") != "CRITICAL":
+            continue
+        if not isinstance(first, datetime) or first > observed_before:
+            continue
+        for resource in finding.get("resources") or []:
+            if isinstance(resource, dict) and resource.get("type") == LAMBDA_FINDING_RESOURCE:
+                name = str(resource.get("id") or "")
+                found.append(OpenFinding(name, str(finding.get("title") or "untitled finding"), first))
+    return sorted(found, key=lambda f: (f.first_observed, f.function, f.title))
 
 
 def _status(state: Any) -> str:

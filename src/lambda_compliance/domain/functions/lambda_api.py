@@ -30,6 +30,18 @@ def function_policy(aws: AwsReader, function: str) -> str | None:
     return policy if isinstance(policy, str) else None
 
 
+# Runtime update modes (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html): Auto and
+# FunctionUpdate let Lambda move the function to new, patched runtime versions; Manual pins the
+# version named by RuntimeVersionArn and Lambda applies no runtime patches to it.
+MANUAL_UPDATES = "Manual"
+
+
+def runtime_management(aws: AwsReader, function: str) -> dict[str, Any] | None:
+    """GetRuntimeManagementConfig of the unqualified function ($LATEST): the CI does not record the
+    update mode (AWS Config's AWS::Lambda::Function schema has no runtimeManagementConfig)."""
+    return aws.call("lambda", "get_runtime_management_config", missing=NOT_FOUND, FunctionName=function)
+
+
 def variables_of(configuration: dict[str, Any]) -> dict[str, Any]:
     """The environment variables of a GetFunctionConfiguration response ({} when none or malformed)."""
     environment = configuration.get("Environment")
