@@ -202,13 +202,23 @@ def _ready(moto: Any) -> None:
     s3 = moto.client("s3")
     s3.create_bucket(Bucket=BUCKET)
     s3.create_bucket(Bucket=TEMPLATES)
-    for region in (REGION, OTHER_REGION):
+    groups = {
+        REGION: {"allSupported": True, "includeGlobalResourceTypes": True},
+        # the second region records an inclusion list without Lambda functions: the demo rule idles there
+        OTHER_REGION: {
+            "allSupported": False,
+            "includeGlobalResourceTypes": False,
+            "resourceTypes": ["AWS::KMS::Key"],
+            "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"},
+        },
+    }
+    for region, group in groups.items():
         config = moto.session.client("config", region_name=region, endpoint_url=moto.endpoint_url)
         config.put_configuration_recorder(
             ConfigurationRecorder={
                 "name": "default",
                 "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config-recorder",
-                "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": region == REGION},
+                "recordingGroup": group,
             }
         )
         config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": BUCKET})
@@ -374,6 +384,11 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
     third = _deploy(moto, built, service, packs_dir, organizational_units=with_sandbox, regions=regions)
     added = ", ".join(f"{o}/{OTHER_REGION}" for o in with_sandbox)
     assert f"instances added: {added}" in third.plan
+    assert (
+        f"account {ACCOUNT} {OTHER_REGION}: recorder default does not record AWS::Lambda::Function: "
+        "the rules on those types stay idle there"
+    ) in third.output
+    assert f"recorder records every scoped type in {REGION}\n" in first.output
     assert _writes(third) == [("create_stack_instances", remediation, (with_sandbox, (OTHER_REGION,)))]
     _assert_pack_accounts_are_ready(moto, service, org, REGION)
     assert all((a, OTHER_REGION) in service.sets[remediation].instances for a in acct.values())
