@@ -365,6 +365,8 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
     ]
     ready = _assert_pack_accounts_are_ready(moto, service, org, REGION)
     assert ready == {ACCOUNT, acct["security"], acct["payments"], acct["analytics"]}
+    assert "4 member accounts on 44 functions: 176 added, 0 removed" in first.output
+    assert "stack lambda-compliance-rules created" in first.output
 
     # 2. add an OU
     with_sandbox = (*base, ou["sandbox"])
@@ -378,6 +380,7 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
         ("create_stack_instances", remediation, ((ou["sandbox"],), (REGION,))),
     ]
     assert acct["dev"] in _assert_pack_accounts_are_ready(moto, service, org, REGION)
+    assert "4 member accounts on 44 functions: 0 added, 0 removed" in second.output
 
     # 3. add a region: the remediation documents go there too; the member role (IAM) stays in one
     regions = (REGION, OTHER_REGION)
@@ -420,6 +423,8 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
     )
     assert _writes(fourth) == []
     assert newcomer in _assert_pack_accounts_are_ready(moto, service, org, REGION)
+    assert "5 member accounts on 44 functions: 44 added, 0 removed" in fourth.output
+    assert "stack lambda-compliance-rules updated" in fourth.output  # MemberRoleArns gained the newcomer
     again = _Out()
     assert Deployment(check_options, built, REGION, aws).check(again) == 0, again.getvalue()
 
