@@ -449,8 +449,8 @@ def test_org_deploy_outside_an_organization_is_one_line(moto, built) -> None:
 
 def test_committed_packs_point_at_the_rule_stack_functions_and_need_no_extra_parameter() -> None:
     import yaml
+    from lambda_compliance.cli.commands.package import repository_root
 
-    from lambda_compliance.commands.package import repository_root
     from lambda_compliance.deploy import packs
 
     folder = repository_root() / "conformance-packs"

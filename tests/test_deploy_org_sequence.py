@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from lambda_compliance import catalog, org_reach
+from lambda_compliance import catalog
+from lambda_compliance.deploy import org_reach
 from lambda_compliance.deploy.aws import Aws, DeployError
 from lambda_compliance.deploy.run import Deployment, Options
 from lambda_compliance.packaging import build, naming

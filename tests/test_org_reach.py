@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lambda_compliance import org_reach, recorder_coverage
-from lambda_compliance.deploy import packs
+from lambda_compliance.deploy import org_reach, packs, recorder_coverage
 from lambda_compliance.deploy.aws import DeployError
 
 MGMT, SEC, PAY, ANA, DEV = "111111111111", "222222222222", "333333333333", "444444444444", "555555555555"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lambda_compliance.domain.iam import actions as iam_actions
+from lambda_compliance.runtime.lambda_entry import with_deployment_defaults
 
-from lambda_compliance import catalog, iam_actions
-from lambda_compliance.lambda_entry import with_deployment_defaults
+from lambda_compliance import catalog
 from lambda_compliance.packaging import build, layer, member_role, naming, permissions
 from lambda_compliance.packaging.layer import PackagingError
 
@@ -59,8 +60,8 @@ def layer_names(built: build.Build) -> list[str]:
 def test_layer_holds_the_library_rdklib_and_data_but_no_boto3(built: build.Build) -> None:
     names = layer_names(built)
     assert all(n.startswith("python/") for n in names)
-    assert "python/lambda_compliance/rulebase.py" in names
-    assert "python/lambda_compliance/lambda_entry.py" in names
+    assert "python/lambda_compliance/runtime/rulebase.py" in names
+    assert "python/lambda_compliance/runtime/lambda_entry.py" in names
     assert "python/rdklib/evaluator.py" in names
     assert "python/lambda_compliance/data/runtimes.json" in names
     assert "python/lambda_compliance/data/iam_actions.json.gz" in names
@@ -143,7 +144,7 @@ INVOKE_PROBE = """
 import json, os, sys
 layer, runtime, rule_dir, event = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 sys.path[:0] = [rule_dir, layer, runtime]
-from lambda_compliance import lambda_entry
+from lambda_compliance.runtime import lambda_entry
 print(json.dumps(lambda_entry.handler(event, None)))
 """
 
@@ -334,7 +335,7 @@ def test_each_function_is_configured_as_the_rules_require(built: build.Build) ->
         props = resources[naming.logical_id(rule.rule_name(), "Function")]["Properties"]
         assert props["FunctionName"] == naming.function_name(rule.rule_name())
         assert props["Runtime"] == "python3.12"
-        assert props["Handler"] == "lambda_compliance.lambda_entry.handler"
+        assert props["Handler"] == "lambda_compliance.runtime.lambda_entry.handler"
         assert props["TracingConfig"] == {"Mode": "Active"}
         assert props["ReservedConcurrentExecutions"] == {"Ref": "ReservedConcurrency"}
         assert props["Timeout"] == {"Ref": "FunctionTimeout"}

@@ -90,7 +90,7 @@ def _options(args: argparse.Namespace, root: Path) -> Any:
 def run_deploy(args: argparse.Namespace) -> int:
     """Deploy the rules to one account, or with --org to an organization; --dry-run prints the plan."""
     from lambda_compliance import catalog
-    from lambda_compliance.commands.package import repository_root
+    from lambda_compliance.cli.commands.package import repository_root
     from lambda_compliance.deploy.aws import Aws, DeployError
     from lambda_compliance.deploy.run import Deployment
     from lambda_compliance.packaging import build

@@ -22,8 +22,7 @@ from typing import Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from lambda_compliance import org_reach, recorder_coverage
-from lambda_compliance.deploy import invoke_permissions, stacks
+from lambda_compliance.deploy import invoke_permissions, org_reach, recorder_coverage, stacks
 from lambda_compliance.deploy import packs as pack_mod
 from lambda_compliance.deploy.aws import Aws, DeployError, error_code, one_line_errors
 from lambda_compliance.packaging import naming

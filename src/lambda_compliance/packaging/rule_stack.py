@@ -10,7 +10,7 @@ One template serves both deployments; ``ExecutionRoleName`` chooses:
   live in the member-account role (``member_role.py``).
 
 The function is the rule's own code (its folder, as rdk packs it) with the shared layer; the
-handler is ``lambda_compliance.lambda_entry.handler``, which supplies those rdklib defaults.
+handler is ``lambda_compliance.runtime.lambda_entry.handler``, which supplies those rdklib defaults.
 
 What each function carries so the stack passes the project's own rules: X-Ray tracing, reserved
 concurrency, a 300 s timeout, environment variables encrypted with a customer managed key (with
@@ -25,9 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from lambda_compliance.packaging import naming
-from lambda_compliance.packaging import permissions as perms
-from lambda_compliance.packaging.cfn import (
+from lambda_compliance.cloudformation import (
     NO_VALUE,
     and_,
     equals,
@@ -38,7 +36,9 @@ from lambda_compliance.packaging.cfn import (
     ref,
     sub,
 )
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.packaging import naming
+from lambda_compliance.packaging import permissions as perms
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"

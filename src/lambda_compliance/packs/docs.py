@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lambda_compliance import frameworks
-from lambda_compliance.config import Settings
+from lambda_compliance.catalog import frameworks
+from lambda_compliance.config_file import Settings
 from lambda_compliance.packaging import naming
 from lambda_compliance.packs import ALL, DEFAULT_DIR, INLINE_LIMIT, S3_LIMIT, BuiltPack, build_all
 from lambda_compliance.packs.remediation import AUTOMATIC, DEFAULT_ROLE_PREFIX, ROLE_PREFIX
