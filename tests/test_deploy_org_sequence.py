@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from lambda_compliance import catalog, org_reach
+from lambda_compliance import catalog
+from lambda_compliance.deploy import org_reach
 from lambda_compliance.deploy.aws import Aws, DeployError
 from lambda_compliance.deploy.run import Deployment, Options
 from lambda_compliance.packaging import build, naming
@@ -202,13 +203,23 @@ def _ready(moto: Any) -> None:
     s3 = moto.client("s3")
     s3.create_bucket(Bucket=BUCKET)
     s3.create_bucket(Bucket=TEMPLATES)
-    for region in (REGION, OTHER_REGION):
+    groups = {
+        REGION: {"allSupported": True, "includeGlobalResourceTypes": True},
+        # the second region records an inclusion list without Lambda functions: the demo rule idles there
+        OTHER_REGION: {
+            "allSupported": False,
+            "includeGlobalResourceTypes": False,
+            "resourceTypes": ["AWS::KMS::Key"],
+            "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"},
+        },
+    }
+    for region, group in groups.items():
         config = moto.session.client("config", region_name=region, endpoint_url=moto.endpoint_url)
         config.put_configuration_recorder(
             ConfigurationRecorder={
                 "name": "default",
                 "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config-recorder",
-                "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": region == REGION},
+                "recordingGroup": group,
             }
         )
         config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": BUCKET})
@@ -355,6 +366,8 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
     ]
     ready = _assert_pack_accounts_are_ready(moto, service, org, REGION)
     assert ready == {ACCOUNT, acct["security"], acct["payments"], acct["analytics"]}
+    assert "4 member accounts on 44 functions: 176 added, 0 removed" in first.output
+    assert "stack lambda-compliance-rules created" in first.output
 
     # 2. add an OU
     with_sandbox = (*base, ou["sandbox"])
@@ -368,12 +381,18 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
         ("create_stack_instances", remediation, ((ou["sandbox"],), (REGION,))),
     ]
     assert acct["dev"] in _assert_pack_accounts_are_ready(moto, service, org, REGION)
+    assert "4 member accounts on 44 functions: 0 added, 0 removed" in second.output
 
     # 3. add a region: the remediation documents go there too; the member role (IAM) stays in one
     regions = (REGION, OTHER_REGION)
     third = _deploy(moto, built, service, packs_dir, organizational_units=with_sandbox, regions=regions)
     added = ", ".join(f"{o}/{OTHER_REGION}" for o in with_sandbox)
     assert f"instances added: {added}" in third.plan
+    assert (
+        f"account {ACCOUNT} {OTHER_REGION}: recorder default does not record AWS::Lambda::Function: "
+        "the rules on those types stay idle there"
+    ) in third.output
+    assert f"recorder records every scoped type in {REGION}\n" in first.output
     assert _writes(third) == [("create_stack_instances", remediation, (with_sandbox, (OTHER_REGION,)))]
     _assert_pack_accounts_are_ready(moto, service, org, REGION)
     assert all((a, OTHER_REGION) in service.sets[remediation].instances for a in acct.values())
@@ -405,6 +424,8 @@ def test_org_sequence_stackset_stubbed_because_moto_lacks_ou_stack_instances(mot
     )
     assert _writes(fourth) == []
     assert newcomer in _assert_pack_accounts_are_ready(moto, service, org, REGION)
+    assert "5 member accounts on 44 functions: 44 added, 0 removed" in fourth.output
+    assert "stack lambda-compliance-rules updated" in fourth.output  # MemberRoleArns gained the newcomer
     again = _Out()
     assert Deployment(check_options, built, REGION, aws).check(again) == 0, again.getvalue()
 
