@@ -186,11 +186,11 @@ class CloudTrailLambdaDataEventsTest(unittest.TestCase):
             on_account("NON_COMPLIANT", "no CloudTrail trail exists; create a multi-region trail"),
         )
 
-    def test_remediation_targets_the_account_with_the_trail_name_as_a_static_parameter(self):
+    def test_remediation_targets_the_account_and_leaves_the_trail_to_the_document(self):
         remediation = RULE.spec.remediation
         self.assertEqual(
             (remediation.document, remediation.resource_parameter, dict(remediation.parameters)),
-            ("LambdaCompliance-EnableCloudTrailLambdaDataEvents", "AccountId", {"TrailName": "management-events"}),
+            ("LambdaCompliance-EnableCloudTrailLambdaDataEvents", "AccountId", {}),
         )
 
     def test_unknown_parameter_is_rejected(self):
