@@ -4,7 +4,7 @@ Test support only (never shipped in the layer). What it does, and where the beha
 
 - ``ConfigSimulator(estate, pack)`` loads a generated conformance pack and resolves it as
   ``put-conformance-pack`` would (pack parameter overrides, Conditions, ``Fn::If``/``AWS::NoValue``,
-  ``Fn::Sub`` with pseudo parameters: ``lambda_compliance.packs.cfn.Resolver``). Every
+  ``Fn::Sub`` with pseudo parameters: ``lambda_compliance.cloudformation.Resolver``). Every
   ``AWS::Config::ConfigRule`` is registered under the name Config gives a pack's rule
   (``<ConfigRuleName>-conformance-pack-<id>``) with its Scope, SourceDetails and InputParameters; the
   function its SourceIdentifier names runs the rule's real ``lambda_handler`` through the deployed
@@ -54,16 +54,18 @@ import boto3
 import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.validate import validate_parameters
+from lambda_compliance.runtime import lambda_entry
+from lambda_compliance.runtime.aws_reader import LocalInventory
+from lambda_compliance.runtime.rulebase import ComplianceRule
+from lambda_compliance.scanner import collectors
+from lambda_compliance.scanner.clients import ScanClientFactory
+from lambda_compliance.scanner.collectors import CollectContext
 from rdklib.clientfactory import ClientFactory
 
-from lambda_compliance import catalog, collectors, lambda_entry
-from lambda_compliance.aws_reader import LocalInventory
-from lambda_compliance.clients import ScanClientFactory
-from lambda_compliance.collectors import CollectContext
+from lambda_compliance import catalog
+from lambda_compliance import cloudformation as cfn
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs import cfn
 from lambda_compliance.remediation import runner
-from lambda_compliance.rulebase import ComplianceRule
 
 SNS_MESSAGE_LIMIT = 262_144  # bytes: SNS's maximum message size, above which Config sends the summary only
 FREQUENCIES = {

@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 from config_simulator import ConfigSimulator
+from lambda_compliance.testing.functions import code_signing_config
 
 from lambda_compliance import catalog
-from lambda_compliance.testing_functions import code_signing_config
 
 FUNCTION = ("AWS::Lambda::Function", "orders")
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -404,11 +404,11 @@ EXPIRY = "2026-12-02"
 def exemption(moto_endpoint, tmp_path_factory) -> Timeline:
     """The pack built from a configuration exempting function 'legacy' from every function rule until EXPIRY,
     deployed beside the committed pack (no exemptions) on the same account: what each rule says unexempted."""
-    from lambda_compliance import config, packs
+    from lambda_compliance import config_file, packs
 
     estate = _fresh_estate(moto_endpoint)
     _bare_function(estate, "legacy")
-    settings = config.parse(
+    settings = config_file.parse(
         {
             "exemptions": [
                 {

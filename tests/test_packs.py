@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 from conftest import verdict_map
+from lambda_compliance.config_file import Settings
+from lambda_compliance.scanner import engine
 
-from lambda_compliance import catalog, engine, frameworks, packs
+from lambda_compliance import catalog, packs
+from lambda_compliance import cloudformation as cfn
+from lambda_compliance.catalog import frameworks
 from lambda_compliance.cli import main
-from lambda_compliance.config import Settings
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs import cfn
 from lambda_compliance.packs.rules import INPUT_PARAMETERS_LIMIT, TUNABLE
 
 REPO = Path(__file__).resolve().parents[1]

@@ -17,10 +17,10 @@ Scenarios:
 - Given a domain CI without any security policy, then NON_COMPLIANT (cannot evaluate).
 """
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.api_gateway import DOMAIN_TYPES
-from lambda_compliance.api_gateway_settings import domain_policies, minimum_tls
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.api_gateway.resources import DOMAIN_TYPES
+from lambda_compliance.domain.api_gateway.settings import domain_policies, minimum_tls
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     RuleSpec,
     compliant,

@@ -10,9 +10,9 @@ Scenarios:
 - Given trails without Lambda data events, or no trail at all, then NON_COMPLIANT.
 """
 
-from lambda_compliance import cloudtrail_events
-from lambda_compliance.account_services import ACCOUNT_TYPE
-from lambda_compliance.rulebase import (
+from lambda_compliance.domain.account import cloudtrail
+from lambda_compliance.domain.account.threat_detection import ACCOUNT_TYPE
+from lambda_compliance.runtime.rulebase import (
     ComplianceRule,
     Remediation,
     RuleSpec,
@@ -47,10 +47,10 @@ class CLOUDTRAIL_LAMBDA_DATA_EVENTS_ENABLED(ComplianceRule):
         def verdict(result, text):
             return [result(text, account, ACCOUNT_TYPE)]
 
-        trails = cloudtrail_events.trails(aws)
+        trails = cloudtrail.trails(aws)
         if not trails:
             return verdict(non_compliant, "no CloudTrail trail exists; create a multi-region trail")
-        every = [t for t in trails if t.lambda_events == cloudtrail_events.ALL]
+        every = [t for t in trails if t.lambda_events == cloudtrail.ALL]
         ready = [t for t in every if not t.gaps()]
         if ready:
             return verdict(
@@ -62,7 +62,7 @@ class CLOUDTRAIL_LAMBDA_DATA_EVENTS_ENABLED(ComplianceRule):
             best = min(every, key=lambda t: (len(t.gaps()), t.name))
             gaps = " and ".join(best.gaps())
             return verdict(non_compliant, f"trail {best.name} logs Lambda data events but {gaps}")
-        partial = [t for t in trails if t.lambda_events == cloudtrail_events.SOME]
+        partial = [t for t in trails if t.lambda_events == cloudtrail.SOME]
         if partial:
             return verdict(
                 non_compliant,

@@ -1,10 +1,7 @@
 import unittest
 
 import CLOUDTRAIL_LAMBDA_DATA_EVENTS_ENABLED as module
-from rdklib import InvalidParametersError
-
-from lambda_compliance.testing import ACCOUNT, evaluate_periodic
-from lambda_compliance.testing_data import (
+from lambda_compliance.testing.data_stores import (
     ALL_FUNCTIONS_BASIC,
     MANAGEMENT_ONLY,
     StubbedServices,
@@ -14,6 +11,9 @@ from lambda_compliance.testing_data import (
     trail_arn,
     trail_status,
 )
+from rdklib import InvalidParametersError
+
+from lambda_compliance.testing import ACCOUNT, evaluate_periodic
 
 RULE = module.CLOUDTRAIL_LAMBDA_DATA_EVENTS_ENABLED()
 PREFIX = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:"

@@ -11,8 +11,8 @@ Scenarios:
 - Given minConcurrency > maxConcurrency or a non-integer, then InvalidParametersError naming the parameter.
 """
 
-from lambda_compliance.params import Param, check_range
-from lambda_compliance.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.runtime.params import Param, check_range
+from lambda_compliance.runtime.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
 
 
 class LAMBDA_CONCURRENCY_LIMIT_SET(ComplianceRule):

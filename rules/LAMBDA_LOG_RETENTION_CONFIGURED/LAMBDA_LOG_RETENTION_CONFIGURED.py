@@ -15,10 +15,10 @@ Scenarios:
 - Given minRetentionDays above maxRetentionDays or outside 1..3653, then InvalidParametersError naming it.
 """
 
-from lambda_compliance.function_ci import FUNCTION
-from lambda_compliance.log_groups import function_log_groups
-from lambda_compliance.params import Param, check_range
-from lambda_compliance.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
+from lambda_compliance.domain.functions.function_ci import FUNCTION
+from lambda_compliance.domain.functions.log_groups import function_log_groups
+from lambda_compliance.runtime.params import Param, check_range
+from lambda_compliance.runtime.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
 
 
 class LAMBDA_LOG_RETENTION_CONFIGURED(ComplianceRule):

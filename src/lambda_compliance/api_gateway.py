@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from lambda_compliance.annotations import listing
-from lambda_compliance.aws_reader import UNRECORDED_LISTERS, AwsReader
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.annotations import listing
+from lambda_compliance.runtime.aws_reader import UNRECORDED_LISTERS, AwsReader
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 
 REST_API = "AWS::ApiGateway::RestApi"
 REST_STAGE = "AWS::ApiGateway::Stage"

@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import ClientError
 
-from lambda_compliance.ci import ConfigItem
+from lambda_compliance.runtime.ci import ConfigItem
 
 T = TypeVar("T")
 

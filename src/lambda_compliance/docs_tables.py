@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from lambda_compliance import catalog
-from lambda_compliance.rulebase import RuleSpec
+from lambda_compliance.runtime.rulebase import RuleSpec
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 SOURCE_RUNTIME = "python3.12-lib"
 

@@ -14,10 +14,10 @@ from typing import Any, ClassVar, Literal
 
 from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 
-from lambda_compliance import clock, exemptions
-from lambda_compliance.aws_reader import UNRECORDED_LISTERS, AwsReader, reader_for
-from lambda_compliance.ci import ConfigItem, MalformedConfigurationItem
-from lambda_compliance.params import Param, parse_parameters
+from lambda_compliance.runtime import clock, exemptions
+from lambda_compliance.runtime.aws_reader import UNRECORDED_LISTERS, AwsReader, reader_for
+from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.params import Param, parse_parameters
 
 Severity = Literal["critical", "high", "medium", "low"]
 Frequency = Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lambda_compliance.api_gateway import (
+from lambda_compliance.domain.api_gateway.resources import (
     NOT_FOUND,
     REST_API,
     REST_DOMAIN,
@@ -33,7 +33,7 @@ from lambda_compliance.api_gateway import (
     stage_arn,
     v2_domain_configuration,
 )
-from lambda_compliance.collectors import CollectContext
+from lambda_compliance.scanner.collectors import CollectContext
 
 ORDER = 40
 DEPENDS = {REST_STAGE: {REST_API}, V2_STAGE: {V2_API}}

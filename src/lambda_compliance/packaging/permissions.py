@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lambda_compliance import iam_actions
+from lambda_compliance.domain.iam import actions as iam_actions
 from lambda_compliance.packaging.layer import PackagingError
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 PUT_EVALUATIONS = "config:PutEvaluations"
 CHANGE_TRIGGERED_PLUMBING = ("config:GetResourceConfigHistory",)

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lambda_compliance import frameworks
-from lambda_compliance.config import Settings
+from lambda_compliance import cloudformation as cfn
+from lambda_compliance.catalog import frameworks
+from lambda_compliance.config_file import Settings
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs import cfn
 from lambda_compliance.packs import remediation as remediation_config
 from lambda_compliance.packs.rules import PackError, base_conditions, base_parameters, rule_resource
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 __all__ = ["INLINE_LIMIT", "PARAMETER_LIMIT", "S3_LIMIT", "BuiltPack", "Pack", "PackError", "build", "build_all"]
 

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from lambda_compliance.cloudformation import NO_VALUE, Flow, Intrinsic, equals, if_, not_, ref, sub
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs.cfn import NO_VALUE, Flow, Intrinsic, equals, if_, not_, ref, sub
 from lambda_compliance.packs.rules import TUNABLE, PackError, pack_parameter_name, set_condition
 from lambda_compliance.remediation import wiring
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 ROLE_PREFIX = "RemediationRoleNamePrefix"
 AUTOMATIC = "AutomaticRemediation"

@@ -20,10 +20,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_compliance import exemptions, frameworks
+from lambda_compliance.catalog import frameworks
+from lambda_compliance.cloudformation import NO_VALUE, Flow, Intrinsic, equals, if_, not_, ref, sub
 from lambda_compliance.packaging import naming
-from lambda_compliance.packs.cfn import NO_VALUE, Flow, Intrinsic, equals, if_, not_, ref, sub
-from lambda_compliance.rulebase import ComplianceRule
+from lambda_compliance.runtime import exemptions
+from lambda_compliance.runtime.rulebase import ComplianceRule
 
 DESCRIPTION_LIMIT = 256
 INPUT_PARAMETERS_LIMIT = 1024

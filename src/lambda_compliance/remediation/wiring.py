@@ -23,7 +23,7 @@ from typing import Any
 
 from lambda_compliance.remediation import runner
 from lambda_compliance.remediation.aws_runbooks import RUNBOOKS
-from lambda_compliance.rulebase import Remediation
+from lambda_compliance.runtime.rulebase import Remediation
 
 ROLE_PACK_PARAMETER = "RemediationRoleArn"
 MAXIMUM_AUTOMATIC_ATTEMPTS = 3
