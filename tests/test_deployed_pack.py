@@ -573,3 +573,69 @@ def test_http_api_domains_config_does_not_record_are_judged_by_the_scheduled_run
 
 
 _CERT = "arn:aws:acm:us-east-1:123456789012:certificate/8d6f2b53-3d6c-4b0f-9a43-7d8e2a1c5f00"
+
+
+# remediation: the pack's RemediationConfiguration executed as Config would, then the next evaluation ----------
+
+REMEDIATED = tuple(
+    r.rule_name()
+    for r in catalog.all_rules()
+    if r.spec.remediation is not None
+    and not r.spec.remediation.aws_owned  # AWS-owned runbooks run in AWS only: the local runner has no copy
+    and "AWS::Lambda::Function" in r.spec.resource_types
+)
+
+
+def _remediable_account(estate: Any) -> dict[str, str]:
+    _bare_function(estate, "legacy")
+    estate.client("lambda").add_permission(
+        FunctionName="legacy",
+        StatementId="bucket-events",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+    )
+    queue = estate.client("sqs").create_queue(QueueName="legacy-failures")["QueueUrl"]
+    arn = estate.client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
+    key = estate.client("kms").create_key(Description="log group key")["KeyMetadata"]["Arn"]
+    return {"FailureDestinationArn": arn["QueueArn"], "LogGroupKmsKeyArn": key}
+
+
+def _remediate_and_follow(sim: ConfigSimulator, rule: str) -> Any:
+    assert verdict(sim, rule, ("AWS::Lambda::Function", "legacy")) == "NON_COMPLIANT", sim.verdicts(rule)
+    execution = sim.remediate(rule, "legacy")
+    assert execution.status == "CHANGED", execution.message
+    sim.record()
+    frequency = sim.rule(rule).frequency
+    started = sim.now
+    while verdict(sim, rule, ("AWS::Lambda::Function", "legacy")) != "COMPLIANT":
+        assert sim.now - started < frequency, sim.verdicts(rule)
+        sim.advance(hours=1)
+    return execution
+
+
+@pytest.mark.parametrize("rule", REMEDIATED)
+def test_remediation_as_config_runs_it_makes_the_next_evaluation_compliant(moto, rule: str):
+    inputs = _remediable_account(moto)
+    sim = ConfigSimulator(moto, "all", inputs, only={rule})
+    assert sim.rule(rule).name in sim.remediations, "the pack deploys this rule's remediation with its inputs set"
+    sim.deploy()
+    _remediate_and_follow(sim, rule)
+    assert not sim.failures(), [i.result for i in sim.failures()]
+
+
+def test_remediation_applies_the_tuned_rule_parameters(moto):
+    """A pack tuned to minimum retention 400 and maximum concurrency 5 remediates into values its rules accept."""
+    inputs = _remediable_account(moto)
+    tuned = {"LambdaLogRetentionConfiguredMinRetentionDays": "400", "LambdaConcurrencyLimitSetMaxConcurrency": "5"}
+    rules = {"LAMBDA_LOG_RETENTION_CONFIGURED", "LAMBDA_CONCURRENCY_LIMIT_SET"}
+    sim = ConfigSimulator(moto, "all", {**inputs, **tuned}, only=rules)
+    assert sim.remediation_parameters("LAMBDA_LOG_RETENTION_CONFIGURED", "legacy")[1]["RetentionInDays"] == "400"
+    assert sim.remediation_parameters("LAMBDA_CONCURRENCY_LIMIT_SET", "legacy")[1]["ReservedConcurrency"] == "5"
+    sim.deploy()
+    for rule in sorted(rules):
+        _remediate_and_follow(sim, rule)
+    lambda_client, logs = moto.client("lambda"), moto.client("logs")
+    assert lambda_client.get_function_concurrency(FunctionName="legacy")["ReservedConcurrentExecutions"] == 5
+    [group] = logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/legacy")["logGroups"]
+    assert group["retentionInDays"] == 400
+    assert not sim.failures(), [i.result for i in sim.failures()]

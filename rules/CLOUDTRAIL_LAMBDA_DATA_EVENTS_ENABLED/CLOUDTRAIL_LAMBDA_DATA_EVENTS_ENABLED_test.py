@@ -186,8 +186,7 @@ class CloudTrailLambdaDataEventsTest(unittest.TestCase):
             on_account("NON_COMPLIANT", "no CloudTrail trail exists; create a multi-region trail"),
         )
 
-    def test_remediation_targets_the_account_and_carries_no_demo_trail_name(self):
-        """The document finds the account's multi-region trail itself: no trail name ships in a pack."""
+    def test_remediation_targets_the_account_and_leaves_the_trail_to_the_document(self):
         remediation = RULE.spec.remediation
         self.assertEqual(
             (remediation.document, remediation.resource_parameter, dict(remediation.parameters)),
