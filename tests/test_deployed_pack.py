@@ -590,9 +590,11 @@ def _remediable_account(estate: Any) -> dict[str, str]:
     _bare_function(estate, "legacy")
     estate.client("lambda").add_permission(
         FunctionName="legacy",
-        StatementId="bucket-events",
+        StatementId="topic-events",
         Action="lambda:InvokeFunction",
-        Principal="s3.amazonaws.com",
+        # SNS, not S3: an S3 grant without aws:SourceAccount is also a public-access finding, which
+        # RemovePublicPermissions leaves to RestrictServicePermission (it never deletes a trigger)
+        Principal="sns.amazonaws.com",
     )
     queue = estate.client("sqs").create_queue(QueueName="legacy-failures")["QueueUrl"]
     arn = estate.client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]

@@ -75,7 +75,9 @@ def test_severity_clauses_and_remediation_come_from_the_rule(demo):
         assert event["severity"].lower() == meta["severity"]
         assert event["severity_id"] == {"low": 2, "medium": 3, "high": 4, "critical": 5}[meta["severity"]]
         expected = [frameworks.framework(k).token(c) for k, ids in meta["clauses"].items() for c in ids]
-        assert event["compliance"]["requirements"] == expected and expected
+        # a rule the mappings leave unmapped (frameworks.UNMAPPED_RULES) evidences no clause
+        assert event["compliance"]["requirements"] == expected
+        assert expected or rule in frameworks.UNMAPPED_RULES
         assert event["compliance"]["standards"] == [frameworks.framework(k).name for k in meta["clauses"]]
         if meta["remediation"]:
             assert event["remediation"]["references"] == [meta["remediation"]["document"]]
@@ -83,7 +85,6 @@ def test_severity_clauses_and_remediation_come_from_the_rule(demo):
             assert "remediation" not in event
     assert by_rule["LAMBDA_TRACING_ENABLED"]["compliance"]["requirements"] == [
         "SOC2:CC7.2",
-        "HIPAA:164.312(b)",
         "ISO27001:A.8.16",
         "NIST:SI-4",
     ]

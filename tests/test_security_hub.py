@@ -69,7 +69,6 @@ def test_asff_findings_have_the_required_attributes_and_match_the_api_shape(run_
     assert untraced["Severity"] == {"Label": "LOW", "Original": "LOW"}
     assert untraced["Compliance"]["RelatedRequirements"] == [
         "SOC2:CC7.2",
-        "HIPAA:164.312(b)",
         "ISO27001:A.8.16",
         "NIST:SI-4",
     ]

@@ -183,7 +183,7 @@ class AwsReader:
         Raises ``identifiers.InvalidIdentifier`` before any request when an identifier parameter is not
         what AWS documents for it (the rule answers "cannot evaluate", see rulebase).
         """
-        identifiers.check_request(service, kwargs)
+        self._check(service, region, kwargs)
 
         def fetch() -> dict[str, Any] | None:
             try:
@@ -197,6 +197,16 @@ class AwsReader:
 
         return self.memo(("call", service, region or self.region, operation, _freeze(kwargs)), fetch)
 
+    def _check(self, service: str, region: str | None, kwargs: Mapping[str, Any]) -> None:
+        try:
+            identifiers.check_request(service, kwargs)
+        except identifiers.InvalidIdentifier:
+            # A source with no AWS access (a snapshot) answers "cannot read" for any call, valid or not:
+            # its own reason (a skipped evaluation) comes first. Building that client sends nothing.
+            if getattr(self._factory, "offline", False):
+                self.client(service, region)
+            raise
+
     def collect(
         self,
         service: str,
@@ -208,7 +218,7 @@ class AwsReader:
         **kwargs: Any,
     ) -> list[Any]:
         """Every item of a paginated listing, memoised; identifiers are checked as in ``call``."""
-        identifiers.check_request(service, kwargs)
+        self._check(service, region, kwargs)
 
         def fetch() -> list[Any]:
             client = self.client(service, region)

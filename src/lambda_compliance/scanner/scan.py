@@ -98,6 +98,8 @@ class OfflineClientFactory:
     package (aws_managed_policies.py) instead of IAM.
     """
 
+    offline = True  # the reader: an invalid identifier is still a read this source cannot make
+
     def __init__(self, items: list[ConfigItem], account_id: str, region: str) -> None:
         self.reader = AwsReader(self, account_id=account_id, region=region, inventory=LocalInventory(items))
         self.reader.aws_managed_policy = aws_managed_policies.document
