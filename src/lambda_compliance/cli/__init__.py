@@ -10,6 +10,7 @@ the scan is partial, whatever else it found.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -278,7 +279,8 @@ def _run_scan(args: argparse.Namespace, stack: Any) -> int:
                 logging.getLogger("werkzeug").setLevel(logging.ERROR)
                 estate = stack.enter_context(running_demo())
                 hub = (estate.session, estate.endpoint_url)
-                reports, failed_targets = _scan_targets(
+                scan_estate = functools.partial(
+                    _scan_targets,
                     scan,
                     rules,
                     estate.session,
@@ -289,21 +291,12 @@ def _run_scan(args: argparse.Namespace, stack: Any) -> int:
                     args,
                     settings,
                 )
+                reports, failed_targets = scan_estate()
                 if getattr(args, "remediate", False):
                     from lambda_compliance.remediation import demo as remediation_demo
 
                     remediated = remediation_demo.remediate(estate, rules, reports)
-                    reports, failed_targets = _scan_targets(
-                        scan,
-                        rules,
-                        estate.session,
-                        estate.region,
-                        estate.endpoint_url,
-                        sink,
-                        parameters,
-                        args,
-                        settings,
-                    )
+                    reports, failed_targets = scan_estate()  # the same scan, after the fixes
             else:
                 session = _session(args)
                 hub = (session, args.endpoint_url)
