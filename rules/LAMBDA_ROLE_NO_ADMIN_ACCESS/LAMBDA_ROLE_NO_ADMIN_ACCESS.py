@@ -22,6 +22,7 @@ Scenarios:
 
 from lambda_compliance.domain.iam.analysis import admin_grants, summarise
 from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, ExecutionRoleRule
+from lambda_compliance.runtime.annotations import ANNOTATION_LIMIT
 from lambda_compliance.runtime.rulebase import (
     RuleSpec,
     compliant,
@@ -44,7 +45,7 @@ class LAMBDA_ROLE_NO_ADMIN_ACCESS(ExecutionRoleRule):
         findings = admin_grants(role.permissions)
         if findings:
             prefix = f"execution role {name} grants admin access: "
-            return [non_compliant(prefix + summarise(findings, 256 - len(prefix)))]
+            return [non_compliant(prefix + summarise(findings, ANNOTATION_LIMIT - len(prefix)))]
         return [compliant(f"execution role {name} grants no admin access")]
 
 

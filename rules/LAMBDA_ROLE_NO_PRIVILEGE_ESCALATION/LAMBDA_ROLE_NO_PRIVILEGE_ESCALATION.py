@@ -37,6 +37,7 @@ from lambda_compliance.domain.iam.role_data import (
     role_assumable,
     role_is_admin,
 )
+from lambda_compliance.runtime.annotations import ANNOTATION_LIMIT
 from lambda_compliance.runtime.rulebase import (
     RuleSpec,
     compliant,
@@ -65,7 +66,7 @@ class LAMBDA_ROLE_NO_PRIVILEGE_ESCALATION(ExecutionRoleRule):
         )
         if findings:
             prefix = f"execution role {name} allows privilege escalation: "
-            return [non_compliant(prefix + summarise(findings, 256 - len(prefix)))]
+            return [non_compliant(prefix + summarise(findings, ANNOTATION_LIMIT - len(prefix)))]
         return [compliant(f"execution role {name} opens no known privilege escalation path")]
 
 

@@ -25,6 +25,7 @@ Scenarios:
 
 from lambda_compliance.domain.iam.analysis import summarise, wildcard_resource_writes
 from lambda_compliance.domain.iam.role_data import ROLE_READ_ACTIONS, ROLE_RELATED_TYPES, ExecutionRoleRule
+from lambda_compliance.runtime.annotations import ANNOTATION_LIMIT
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
     RuleSpec,
@@ -64,7 +65,7 @@ class LAMBDA_ROLE_NO_WILDCARD_RESOURCES(ExecutionRoleRule):
         findings = wildcard_resource_writes(role.permissions, exempt=params["exemptActions"])
         if findings:
             prefix = f"execution role {name} allows writes on every resource: "
-            return [non_compliant(prefix + summarise(findings, 256 - len(prefix), actions=True))]
+            return [non_compliant(prefix + summarise(findings, ANNOTATION_LIMIT - len(prefix), actions=True))]
         return [compliant(f"execution role {name} scopes every write action to named resources")]
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from lambda_compliance.catalog import frameworks
+from lambda_compliance.runtime import annotations
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
@@ -129,8 +130,7 @@ def _exempted(evaluation: dict[str, Any], exemptions: list[dict[str, Any]]) -> d
         (
             x
             for x in exemptions
-            if x["rule"] in ("*", evaluation["rule"])
-            and f"{EXEMPT_PREFIX}{x['reason']}"[:256] == evaluation["annotation"]
+            if x["rule"] in ("*", evaluation["rule"]) and annotations.exempt(x["reason"]) == evaluation["annotation"]
         ),
         {},
     )

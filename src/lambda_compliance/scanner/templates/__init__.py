@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from lambda_compliance.runtime.annotations import ANNOTATION_LIMIT
 from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem
 from lambda_compliance.runtime.rulebase import ComplianceRule
@@ -167,7 +168,7 @@ def _agree(first: engine.Outcome, second: engine.Outcome, deferred: dict[tuple[s
 
     def skipped(rule: str, resource_id: str, props: set[str], account: str, region: str) -> engine.RuleError:
         message = "decided at deployment: " + ", ".join(sorted(props))
-        return engine.RuleError(rule, message[:256], resource_id, account, region, "skipped")
+        return engine.RuleError(rule, message[:ANNOTATION_LIMIT], resource_id, account, region, "skipped")
 
     other = {(r.rule, r.resourceId): r.compliance for r in second.results}
     out = engine.Outcome()
@@ -196,11 +197,9 @@ def _shown(path: Path) -> str:
 
 def _locations(account: TemplateAccount) -> dict[str, Location]:
     out: dict[str, Location] = {}
-    for logical_id, kind, _props, template in account.resources:
+    for logical_id, _kind, _props, template in account.resources:
         resolver = account._resolver(template)
         where = Location(_shown(template.path), template.line_of(logical_id), logical_id)
         for key in (resolver.name(logical_id), resolver.arn(logical_id)):
             out.setdefault(key, where)
-        if kind == "AWS::IAM::Role":
-            out.setdefault(resolver.name(logical_id), where)
     return out
