@@ -35,15 +35,21 @@ READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 FUNCTIONS_PER_ROLE = 8
 
 
+TESTING = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
 @dataclass
 class Estate:
     endpoint_url: str
+    account: str = ACCOUNT
+    # Another account's estate is built with that account's credentials (moto keys accounts by credentials).
+    credentials: dict[str, str] = field(default_factory=lambda: dict(TESTING))
     functions: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def session(self) -> boto3.Session:
-        return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+        return boto3.Session(**self.credentials, region_name=REGION)
 
     def client(self, service: str) -> Any:
         config = Config(retries={"mode": "standard", "max_attempts": 5}, max_pool_connections=32)
@@ -65,11 +71,19 @@ def _policy(statements: list[dict[str, Any]]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
-def build(endpoint_url: str, count: int, *, seed: int = 2026, workers: int = 16) -> Estate:
+def build(
+    endpoint_url: str,
+    count: int,
+    *,
+    seed: int = 2026,
+    workers: int = 16,
+    account: str = ACCOUNT,
+    credentials: dict[str, str] | None = None,
+) -> Estate:
     """Create ``count`` functions (and what they use) in the moto server at ``endpoint_url``."""
     started = time.perf_counter()
     rng = random.Random(seed)
-    estate = Estate(endpoint_url)
+    estate = Estate(endpoint_url, account, dict(credentials or TESTING))
     iam, ec2, kms, logs = (estate.client(s) for s in ("iam", "ec2", "kms", "logs"))
 
     shared = iam.create_policy(
@@ -87,7 +101,7 @@ def build(endpoint_url: str, count: int, *, seed: int = 2026, workers: int = 16)
         iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))
         statements = [
             {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
-            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": f"arn:aws:sqs:{REGION}:{ACCOUNT}:q{index}"},
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": f"arn:aws:sqs:{REGION}:{account}:q{index}"},
         ]
         if index % 25 == 3:
             statements.append({"Effect": "Allow", "Action": "*", "Resource": "*"})
@@ -116,12 +130,12 @@ def build(endpoint_url: str, count: int, *, seed: int = 2026, workers: int = 16)
         variables = {"LOG_LEVEL": rng.choice(["INFO", "DEBUG", "WARN"]), "STAGE": "prod"}
         variables["TABLE_NAME"] = f"table-{index % 40}"
         if rng.random() < 0.5:
-            variables["DB_SECRET_ARN"] = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:db-{index % 9}-AbCdEf"
+            variables["DB_SECRET_ARN"] = f"arn:aws:secretsmanager:{REGION}:{account}:secret:db-{index % 9}-AbCdEf"
         if rng.random() < 0.05:
             variables["API_TOKEN"] = f"ghp_{rng.getrandbits(160):040x}"[:40]
         spec: dict[str, Any] = {
             "FunctionName": name,
-            "Role": f"arn:aws:iam::{ACCOUNT}:role/{estate.roles[index % role_count]}",
+            "Role": f"arn:aws:iam::{account}:role/{estate.roles[index % role_count]}",
             "Runtime": RUNTIMES[index % len(RUNTIMES)],
             "Handler": "app.handler",
             "Code": {"ZipFile": code},

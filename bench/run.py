@@ -1,19 +1,22 @@
 """``python -m bench.run``: every measurement of the benchmark in one run; writes results.json and RESULTS.md.
 
-1. For N in (100, 1000): a moto server on 127.0.0.1 with N functions (``bench.estate``); the naive
-   auditor (``bench.baseline``) and ``lambda-compliance scan`` on the same functions and checks, each
-   in a fresh child process: wall time, AWS requests per function, peak RSS.
-2. Cold import of every rule (as the Lambda runtime imports its handler) against ``import boto3``:
-   fresh interpreters, median of several runs.
-3. Warm ``evaluate_change`` latency per change-triggered rule (a rule that makes no API call is held
-   to 1 ms; the others are measured with the reader's cache warm).
-4. Periodic rules: requests each makes at N=100 and N=1000 (Lambda mode: a fresh reader, Config
-   lookups counted as SelectResourceConfig pages, rdklib's PutEvaluations and
-   GetComplianceDetailsByConfigRule pages added), extrapolated linearly to 10,000 functions, and
-   the run time that implies at 10 requests per second against Lambda's 15 minutes.
+1. Scale (``bench.scale``): for N in (1,000, 5,000, 10,000) functions of one account, the whole
+   ``lambda-compliance scan`` (all rules) in a fresh child: wall time, the scanner's CPU per function,
+   the moto server's CPU for the same scan (the emulator's floor), peak RSS, requests per function.
+   Then an organization: 10 and 20 member accounts of 250 functions each, scanned through assumed roles.
+2. Against the naive auditor (``bench.baseline``) at (100, 1,000) functions, the same 12 checks, and
+   with 20 ms added to every request (AWS's latency) also at 5,000 (the naive auditor extrapolated:
+   it reads one function after another, so its time per function is constant).
+3. Cold import of every rule as the Lambda runtime imports its handler from the packaged layer and
+   rule zip, against ``import boto3``: fresh interpreters, median of several runs.
+4. Warm ``evaluate_change`` latency per change-triggered rule.
+5. Periodic rules (Lambda mode: a fresh reader, Config lookups counted as SelectResourceConfig pages,
+   rdklib's PutEvaluations and GetComplianceDetailsByConfigRule pages added) at the largest scale sizes,
+   and the time at 10,000 functions at 10 requests per second against Lambda's 15 minutes.
 
 Request counts are AWS's: moto answers ListFunctions in one page, AWS in pages of 50, so each
-ListFunctions call is counted as the pages AWS would need.
+ListFunctions call is counted as the pages AWS would need. ``--quick`` runs every section at small
+sizes, to check the harness.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import json
 import math
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -37,6 +39,8 @@ HERE = Path(__file__).resolve().parent
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 SIZES = (100, 1000)
+SCALE_SIZES = (1000, 5000, 10_000)
+ORG = "20x250"
 TARGET_N = 10_000
 RATE = 10  # requests per second a periodic rule's Lambda is assumed to sustain
 LAMBDA_LIMIT = 900
@@ -122,32 +126,6 @@ def child_baseline(endpoint: str) -> dict[str, Any]:
     }
 
 
-def child_scan(endpoint: str) -> dict[str, Any]:
-    from bench import baseline
-    from lambda_compliance import catalog
-    from lambda_compliance.scanner import scan
-
-    rules = [catalog.load_rule(name) for name in COMPARED]
-    counter, pages = baseline.Counting(), AwsPages()
-    session = _session(counter, pages)
-    started = time.perf_counter()
-    report = scan.scan_account(rules, session=session, region=REGION, endpoint_url=endpoint)
-    seconds = time.perf_counter() - started
-    findings: dict[str, int] = {}
-    for r in report.outcome.results:
-        if r.compliance == "NON_COMPLIANT":
-            findings[r.rule] = findings.get(r.rule, 0) + 1
-    functions = len({r.resourceId for r in report.outcome.results if r.resourceType == "AWS::Lambda::Function"})
-    return {
-        "seconds": seconds,
-        "requests": counter.total + pages.extra,
-        "by_operation": dict(sorted(counter.by_operation.items())),
-        "functions": functions,
-        "findings": dict(sorted(findings.items())),
-        "errors": len(report.outcome.errors),
-    }
-
-
 def child_periodic(endpoint: str) -> dict[str, Any]:
     """Each periodic rule as its Lambda runs it: a fresh reader, Config lookups counted as pages."""
     from concurrent.futures import ThreadPoolExecutor
@@ -218,21 +196,16 @@ def child_periodic(endpoint: str) -> dict[str, Any]:
 
 def _child(kind: str, endpoint: str) -> dict[str, Any]:
     started = time.perf_counter()
-    result = {"baseline": child_baseline, "scan": child_scan, "periodic": child_periodic}[kind](endpoint)
+    result = {"baseline": child_baseline, "periodic": child_periodic}[kind](endpoint)
     result["process_seconds"] = time.perf_counter() - started
     result["max_rss_mb"] = _peak_rss_mb()
     return result
 
 
 def _peak_rss_mb() -> float:
-    """This process's peak RSS. VmHWM, not ru_maxrss: Linux carries a parent's ru_maxrss over fork and exec."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from bench.scale import peak_rss_mb
+
+    return peak_rss_mb()
 
 
 def run_child(kind: str, endpoint: str, latency_ms: float = 0) -> dict[str, Any]:
@@ -270,21 +243,21 @@ def _timed_imports(first: str, then: str) -> tuple[float, float]:
 
 
 def _layer_copy() -> Path:
-    """rdklib and lambda_compliance as the layer ships them (sources, no .pyc), and the rule files."""
-    import shutil
+    """The layer and the rule zips exactly as ``lambda-compliance package`` builds them, unzipped as Lambda
+    unzips them (the layer under /opt, each rule as its function's code)."""
     import tempfile
-
-    import rdklib
+    import zipfile
 
     from lambda_compliance import catalog
+    from lambda_compliance.packaging import build
 
     root = Path(tempfile.mkdtemp(prefix="bench-layer-"))
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(Path(rdklib.__file__).parent, root / "python" / "rdklib", ignore=ignore)
-    shutil.copytree(ROOT / "src" / "lambda_compliance", root / "python" / "lambda_compliance", ignore=ignore)
-    for name in catalog.rule_names():
-        (root / "rules" / name).mkdir(parents=True)
-        shutil.copy(catalog.rules_dir() / name / f"{name}.py", root / "rules" / name)
+    built = build.build(root / "dist", catalog.all_rules(), catalog.rules_dir())
+    with zipfile.ZipFile(built.layer.path) as layer:
+        layer.extractall(root / "opt")
+    for name, artifact in built.rule_zips.items():
+        with zipfile.ZipFile(artifact.path) as code:
+            code.extractall(root / "rules" / name)
     return root
 
 
@@ -292,8 +265,8 @@ def measure_imports(runs: int) -> dict[str, Any]:
     """Each rule's handler module imported as the Lambda runtime imports it, right after ``import boto3``
     in the same fresh interpreter, so the rule's cost over boto3 is measured paired, immune to load drift.
 
-    Two ways: with this checkout's compiled .pyc, and as the layer ships (sources only, nothing compiled
-    or written: every cold start compiles rdklib, lambda_compliance and the rule).
+    Two ways: with this checkout's compiled .pyc, and as ``lambda-compliance package`` ships the layer and
+    the rule (nothing written at import: Lambda's /opt and code directories are read-only).
     """
     import shutil
 
@@ -310,7 +283,7 @@ def measure_imports(runs: int) -> dict[str, Any]:
             cached = f"sys.path.insert(0, {str(catalog.rules_dir() / name)!r})\nimport {name}"
             shipped = (
                 "sys.dont_write_bytecode = True\n"
-                f"sys.path[:0] = [{str(layer / 'rules' / name)!r}, {str(layer / 'python')!r}]\nimport {name}"
+                f"sys.path[:0] = [{str(layer / 'rules' / name)!r}, {str(layer / 'opt' / 'python')!r}]\nimport {name}"
             )
             samples = [_timed_imports("import boto3", cached) for _ in range(runs)]
             as_shipped = [_timed_imports("import boto3", shipped) for _ in range(runs)]
@@ -438,25 +411,188 @@ def measure_warm(endpoint: str, iterations: int) -> dict[str, Any]:
 # the run --------------------------------------------------------------------------------------------
 
 
-def extrapolate(periodic: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    small, large = sorted(periodic)
+def periodic_at(periodic: dict[int, dict[str, Any]], target: int = TARGET_N) -> dict[str, Any]:
+    """Requests of each periodic rule at ``target`` functions: measured there when a run had that many,
+    else extrapolated linearly (fixed + per function) from the two largest runs."""
+    small, large = sorted(periodic)[-2:] if len(periodic) > 1 else (None, max(periodic))
     out = {}
     for rule, big in periodic[large]["rules"].items():
-        little = periodic[small]["rules"].get(rule, {})
-        n_small, n_large = periodic[small]["functions"], periodic[large]["functions"]
+        n_large = periodic[large]["functions"]
+        little = periodic[small]["rules"].get(rule, {}) if small is not None else {}
+        n_small = periodic[small]["functions"] if small is not None else 0
         slope = (big["requests"] - little.get("requests", 0)) / max(1, n_large - n_small)
-        fixed = big["requests"] - slope * n_large
-        requests = math.ceil(fixed + slope * TARGET_N)
+        direct = n_large == target
+        requests = big["requests"] if direct else math.ceil(big["requests"] + slope * (target - n_large))
         out[rule] = {
-            "measured_at": [n_small, n_large],
-            "requests_measured": [little.get("requests"), big["requests"]],
+            "measured_at": [n for n in (n_small, n_large) if n],
+            "requests_measured": [r for r in (little.get("requests"), big["requests"]) if r is not None],
             "per_function": round(slope, 3),
-            "requests_at_10000": requests,
+            "extrapolated": not direct,
+            f"requests_at_{target}": requests,
+            "requests_at_target": requests,
             "seconds_at_10_rps": requests / RATE,
             "within_15_minutes": requests / RATE <= LAMBDA_LIMIT,
             "error": big.get("error") or little.get("error"),
         }
     return out
+
+
+def _compared_scan(server: Any, n: int, work: Path, latency_ms: float = 0, count_only: bool = False) -> dict[str, Any]:
+    from bench import scale
+
+    output = work / f"compared-{n}-{latency_ms:g}.json"
+    result = scale.run_cli(server, scale.scan_argv(server.endpoint, output, "--rules", ",".join(COMPARED)), latency_ms)
+    if count_only:
+        result["counts"] = scale.count_results(output)
+    else:
+        document = json.loads(output.read_text())
+        findings: dict[str, int] = {}
+        for e in document["evaluations"]:
+            if e["compliance"] == "NON_COMPLIANT":
+                findings[e["rule"]] = findings.get(e["rule"], 0) + 1
+        result["findings"] = dict(sorted(findings.items()))
+        result["functions"] = len(
+            {e["resourceId"] for e in document["evaluations"] if e["resourceType"] == "AWS::Lambda::Function"}
+        )
+    output.unlink()
+    return result
+
+
+def _full_scan(server: Any, n: int, work: Path, *extra: str) -> dict[str, Any]:
+    from bench import scale
+
+    output = work / f"scan-{n}.json"
+    result = scale.run_cli(server, scale.scan_argv(server.endpoint, output, *extra))
+    result["report_bytes"] = output.stat().st_size
+    result["counts"] = scale.count_results(output)
+    output.unlink()
+    result["functions"] = n
+    return result
+
+
+def _log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def _scan_line(result: dict[str, Any]) -> str:
+    return (
+        f"{result['seconds']:.1f} s wall, scanner CPU {result['cpu_seconds']:.1f} s, moto CPU "
+        f"{result['moto_cpu_seconds']:.1f} s, peak RSS {result['max_rss_mb']:.0f} MB, {result['requests']} requests"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="naive comparison sizes (100,1000)")
+    parser.add_argument(
+        "--scale-sizes", default=",".join(map(str, SCALE_SIZES)), help="whole-scan sizes (1000,5000,10000)"
+    )
+    parser.add_argument("--org", default=ORG, help="organization: accounts x functions per account (20x250)")
+    parser.add_argument("--import-runs", type=int, default=5, help="cold import runs per rule (median)")
+    parser.add_argument("--iterations", type=int, default=300, help="warm evaluate_change calls per rule")
+    parser.add_argument("--output", default=str(HERE), help="where results.json and RESULTS.md go")
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=LATENCY_MS,
+        help=f"also run both auditors with this much added per request, as AWS's network and service time "
+        f"(default {LATENCY_MS:g}; 0 skips)",
+    )
+    parser.add_argument("--quick", action="store_true", help="every section at small sizes (checks the harness)")
+    parser.add_argument("--child", choices=("baseline", "periodic", "cli"), help=argparse.SUPPRESS)
+    parser.add_argument("--endpoint", help=argparse.SUPPRESS)
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child == "cli":
+        from bench import scale
+
+        print(json.dumps(scale.child_cli([a for a in args.rest if a != "--"])))
+        return 0
+    if args.child:
+        print(json.dumps(_child(args.child, args.endpoint)))
+        return 0
+    if args.quick:
+        args.sizes, args.scale_sizes, args.org, args.import_runs, args.iterations = "100", "200,600", "4x50", 1, 20
+
+    import shutil
+    import tempfile
+
+    from bench import estate as estates
+    from bench import report, scale
+    from lambda_compliance.testing.moto_server import moto_server
+
+    os.environ.update(CREDENTIALS)
+    compare_sizes = [int(s) for s in args.sizes.split(",") if s]
+    scale_sizes = [int(s) for s in args.scale_sizes.split(",") if s]
+    org_accounts, org_functions = (int(x) for x in args.org.lower().split("x"))
+    latency_sizes = sorted({max(compare_sizes), *scale_sizes[:2]}) if args.latency_ms else []
+    results: dict[str, Any] = {
+        "environment": _environment(),
+        "compared_rules": list(COMPARED),
+        "latency_ms": args.latency_ms,
+        "sizes": {},
+        "scale": {},
+        "latency": {},
+    }
+    periodic: dict[int, dict[str, Any]] = {}
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        with moto_server() as server:
+            for n in sorted({*compare_sizes, *scale_sizes}):
+                estates.reset(server.endpoint)
+                _log(f"building {n:,} functions in moto ...")
+                built = estates.build(server.endpoint, n)
+                _log(f"  {len(built.functions):,} functions, {len(built.roles):,} roles in {built.seconds:.1f}s")
+                if n in scale_sizes:
+                    _log(f"  scan, all rules, at {n:,} ...")
+                    measured = _full_scan(server, n, work)
+                    measured["estate_seconds"] = built.seconds
+                    results["scale"][n] = measured
+                    _log("    " + _scan_line(measured))
+                if n in compare_sizes:
+                    compared: dict[str, Any] = {"estate_seconds": built.seconds, "roles": len(built.roles)}
+                    _log(f"  naive auditor at {n:,} ...")
+                    compared["baseline"] = run_child("baseline", server.endpoint)
+                    _log(f"  scan, the compared checks, at {n:,} ...")
+                    compared["scan"] = _compared_scan(server, n, work)
+                    if args.latency_ms:
+                        _log(f"  naive auditor at {n:,} with {args.latency_ms:g} ms per request ...")
+                        compared["baseline_latency"] = run_child("baseline", server.endpoint, args.latency_ms)
+                    results["sizes"][n] = compared
+                if n in latency_sizes:
+                    _log(f"  scan, the compared checks, at {n:,} with {args.latency_ms:g} ms per request ...")
+                    results["latency"][n] = _compared_scan(server, n, work, args.latency_ms, count_only=True)
+                if n in scale_sizes[-2:]:
+                    _log(f"  periodic rules at {n:,} ...")
+                    periodic[n] = run_child("periodic", server.endpoint)
+            _log("warm evaluate_change per rule ...")
+            results["warm_evaluation"] = measure_warm(server.endpoint, args.iterations)
+
+            estates.reset(server.endpoint)
+            results["organization"] = {}
+            for accounts in sorted({max(1, org_accounts // 2), org_accounts}):
+                done = len(results["organization"]) and max(results["organization"])
+                _log(f"organization: {accounts} member accounts x {org_functions} functions ...")
+                scale.build_organization(server.endpoint, accounts, org_functions, start=done or 0)
+                measured = _full_scan(server, accounts * org_functions, work, "--org-role", scale.ORG_ROLE)
+                measured["accounts"] = accounts
+                results["organization"][accounts] = measured
+                _log("  " + _scan_line(measured) + f", at most {measured['max_in_flight']} requests in flight")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _log("cold imports ...")
+    results["cold_import"] = measure_imports(args.import_runs)
+    results["summary"] = summarise(results["sizes"])
+    if periodic:
+        results["periodic"] = {n: periodic[n] for n in sorted(periodic)}
+        results["periodic_at_10000"] = periodic_at(periodic)
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True, default=str) + "\n")
+    markdown = report.markdown(results)
+    (output / "RESULTS.md").write_text(markdown)
+    print(markdown)
+    return 0
 
 
 def summarise(sizes: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -473,86 +609,9 @@ def summarise(sizes: dict[int, dict[str, Any]]) -> dict[str, Any]:
             "baseline_max_rss_mb": base["max_rss_mb"],
             "scan_max_rss_mb": scan["max_rss_mb"],
         }
+        if "baseline_latency" in measured:
+            out[n]["baseline_latency_seconds"] = measured["baseline_latency"]["seconds"]
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="function counts (default 100,1000)")
-    parser.add_argument("--import-runs", type=int, default=5, help="cold import runs per rule (median)")
-    parser.add_argument("--iterations", type=int, default=300, help="warm evaluate_change calls per rule")
-    parser.add_argument("--output", default=str(HERE), help="where results.json and RESULTS.md go")
-    parser.add_argument(
-        "--latency-ms",
-        type=float,
-        default=LATENCY_MS,
-        help=f"also run both auditors with this much added per request, as AWS's network and service time "
-        f"(default {LATENCY_MS:g}; 0 skips)",
-    )
-    parser.add_argument("--child", choices=("baseline", "scan", "periodic"), help=argparse.SUPPRESS)
-    parser.add_argument("--endpoint", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        print(json.dumps(_child(args.child, args.endpoint)))
-        return 0
-
-    from bench import estate as estates
-    from bench import report
-    from lambda_compliance.testing.moto_server import moto_server_process
-
-    os.environ.update(CREDENTIALS)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[str, Any] = {"environment": _environment(), "compared_rules": list(COMPARED), "sizes": {}}
-    periodic: dict[int, dict[str, Any]] = {}
-    with moto_server_process() as endpoint:
-        for n in sizes:
-            estates.reset(endpoint)
-            print(f"[bench] building {n} functions in moto ...", flush=True)
-            built = estates.build(endpoint, n)
-            print(
-                f"[bench]   {len(built.functions)} functions, {len(built.roles)} roles in {built.seconds:.1f}s",
-                flush=True,
-            )
-            measured: dict[str, Any] = {"estate_seconds": built.seconds, "roles": len(built.roles)}
-            for kind in ("baseline", "scan"):
-                print(f"[bench]   {kind} at {n} ...", flush=True)
-                measured[kind] = run_child(kind, endpoint)
-                print(
-                    f"[bench]     {measured[kind]['seconds']:.2f}s, {measured[kind]['requests']} requests", flush=True
-                )
-            if args.latency_ms:
-                for kind in ("baseline", "scan"):
-                    print(f"[bench]   {kind} at {n} with {args.latency_ms:g} ms per request ...", flush=True)
-                    measured[f"{kind}_latency"] = run_child(kind, endpoint, args.latency_ms)
-                    print(f"[bench]     {measured[f'{kind}_latency']['seconds']:.2f}s", flush=True)
-            print(f"[bench]   periodic rules at {n} ...", flush=True)
-            periodic[n] = run_child("periodic", endpoint)
-            measured["periodic"] = periodic[n]
-            results["sizes"][n] = measured
-        print("[bench] warm evaluate_change per rule ...", flush=True)
-        results["warm_evaluation"] = measure_warm(endpoint, args.iterations)
-    print("[bench] cold imports ...", flush=True)
-    results["cold_import"] = measure_imports(args.import_runs)
-    results["summary"] = summarise(results["sizes"])
-    results["latency_ms"] = args.latency_ms
-    results["summary_with_latency"] = {
-        n: {
-            "baseline_seconds": m["baseline_latency"]["seconds"],
-            "scan_seconds": m["scan_latency"]["seconds"],
-            "speedup": m["baseline_latency"]["seconds"] / m["scan_latency"]["seconds"],
-        }
-        for n, m in results["sizes"].items()
-        if "baseline_latency" in m
-    }
-    if len(periodic) >= 2:
-        results["periodic_at_10000"] = extrapolate(periodic)
-    output = Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
-    (output / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True, default=str) + "\n")
-    markdown = report.markdown(results)
-    (output / "RESULTS.md").write_text(markdown)
-    print(markdown)
-    return 0
 
 
 def _environment() -> dict[str, Any]:
