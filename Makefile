@@ -30,8 +30,8 @@ demo: $(STAMP)
 	if [ $$status -gt 1 ]; then exit $$status; fi
 
 lint: $(STAMP)
-	@$(VENV)/bin/ruff check src rules tests
-	@$(VENV)/bin/ruff format --check src rules tests
+	@$(VENV)/bin/ruff check src rules tests bench tools
+	@$(VENV)/bin/ruff format --check src rules tests bench tools
 	@files=$$(find templates conformance-packs -maxdepth 1 -name '*.yaml' 2>/dev/null | sort); \
 	if [ -n "$$files" ]; then $(VENV)/bin/cfn-lint $$files && echo "cfn-lint: $$(echo $$files | wc -w) templates clean"; fi
 
