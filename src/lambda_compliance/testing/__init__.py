@@ -55,30 +55,23 @@ def lambda_ci(
         "state": {"value": "Active"},
     }
     conf.update(configuration)
-    return {
-        "version": "1.3",
-        "accountId": ACCOUNT,
-        "configurationItemCaptureTime": CAPTURE_TIME,
-        "configurationItemStatus": status,
-        "configurationStateId": "1764403200000",
-        "configurationItemMD5Hash": "",
-        "arn": arn,
-        "resourceType": "AWS::Lambda::Function",
-        "resourceId": name,
-        "resourceName": name,
-        "awsRegion": REGION,
-        "availabilityZone": "Not Applicable",
-        "tags": dict(tags or {}),
-        "relationships": [
-            {
-                "resourceType": "AWS::IAM::Role",
-                "resourceName": conf["role"].rsplit("/", 1)[-1],
-                "name": "Is associated with ",
-            }
-        ],
-        "configuration": conf,
-        "supplementaryConfiguration": dict(supplementary or {}),
+    role = {
+        "resourceType": "AWS::IAM::Role",
+        "resourceName": conf["role"].rsplit("/", 1)[-1],
+        "name": "Is associated with ",
     }
+    return config_item(
+        "AWS::Lambda::Function",
+        name,
+        name,
+        arn,
+        conf,
+        supplementary=supplementary,
+        relationships=[role],
+        tags=tags,
+        status=status,
+        created=None,
+    )
 
 
 def snapshot_format(ci: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,8 +232,10 @@ def config_item(
     relationships: Sequence[Mapping[str, Any]] = (),
     tags: Mapping[str, str] | None = None,
     status: str = "OK",
+    created: str | None = "2026-10-01T09:00:00.000Z",
 ) -> dict[str, Any]:
-    return {
+    """A CI in invoking-event format (``created`` None: without resourceCreationTime, as a function's)."""
+    item = {
         "version": "1.3",
         "accountId": ACCOUNT,
         "configurationItemCaptureTime": CAPTURE_TIME,
@@ -253,9 +248,12 @@ def config_item(
         "resourceName": name,
         "awsRegion": REGION,
         "availabilityZone": "Not Applicable",
-        "resourceCreationTime": "2026-10-01T09:00:00.000Z",
+        "resourceCreationTime": created,
         "tags": dict(tags or {}),
         "relationships": [dict(r) for r in relationships],
         "configuration": configuration,
         "supplementaryConfiguration": dict(supplementary or {}),
     }
+    if created is None:
+        del item["resourceCreationTime"]
+    return item
