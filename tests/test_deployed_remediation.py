@@ -473,3 +473,31 @@ def test_other_tuned_rules_remediate_into_what_they_accept(moto, tmp_path, rule,
         [account] = moto.client("inspector2").batch_get_account_status(accountIds=[moto.account_id])["accounts"]
         code = account["resourceState"].get("lambdaCode", {}).get("status", "DISABLED")
         assert code == ("ENABLED" if values["requireCodeScanning"] == "true" else "DISABLED")
+
+
+WAF = "APIGATEWAY_STAGE_WAF_ATTACHED"
+WAF_ALLOWED = "ApigatewayStageWafAttachedAllowedWebAclArns"  # the tunable allowedWebAclArns, a pack parameter
+
+
+def test_waf_remediation_attaches_the_deployer_web_acl_when_the_rule_allows_it(moto):
+    target = _stage(moto)
+    other = _web_acl(moto, "other")
+    allowed = f"{other},{target.inputs['ApiStageWebAclArn']}"
+    sim = ConfigSimulator(moto, "all", {**target.inputs, WAF_ALLOWED: allowed}, only={WAF})
+    sim.deploy()
+    assert sim.remediation_parameters(WAF, target.resource_id)[1]["AllowedWebAclArns"] == allowed
+    remediate_and_follow(sim, WAF, target)
+
+
+def test_waf_remediation_refuses_a_web_acl_the_tuned_rule_rejects(moto):
+    """The deployer's web ACL is not in allowedWebAclArns: the execution fails and changes nothing, rather than
+    attach a web ACL after which the stage is still NON_COMPLIANT."""
+    target = _stage(moto)
+    other = _web_acl(moto, "other")
+    sim = ConfigSimulator(moto, "all", {**target.inputs, WAF_ALLOWED: other}, only={WAF})
+    sim.deploy()
+    assert verdict(sim, WAF, target) == "NON_COMPLIANT"
+    with pytest.raises(runner.StepFailed, match="is not in AllowedWebAclArns"):
+        sim.remediate(WAF, target.resource_id)
+    assert sim.record() == []  # nothing changed
+    assert "WebACL" not in moto.client("wafv2").get_web_acl_for_resource(ResourceArn=target.resource_id)
