@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import aws_runbook_emulator
+import config_simulator
 import pytest
-from config_simulator import ConfigSimulator
+from config_simulator import PACK_DIR, ConfigSimulator
 
 from lambda_compliance import catalog, config_file, packs
 from lambda_compliance.remediation import runner
@@ -280,20 +281,41 @@ def test_remediation_as_config_runs_it_makes_the_next_evaluation_compliant(moto,
 _ACL_ID = "0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"
 
 
+_INPUTS = {
+    "FailureDestinationArn": "arn:aws:sqs:us-east-1:123456789012:legacy-failures",
+    "LogGroupKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "EnvironmentKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321",
+    "ApiStageWebAclArn": f"arn:aws:wafv2:us-east-1:123456789012:regional/webacl/p/{_ACL_ID}",
+}
+
+
+class _NoAccount:
+    """Resolving a pack needs only the account id and Region (nothing is recorded or invoked)."""
+
+    account_id, region, endpoint_url, session = "123456789012", "us-east-1", None, None
+
+
+def _resolved(pack: str) -> ConfigSimulator:
+    """A committed pack resolved with every deployer input it declares set, so every remediation is deployed."""
+    declared = config_simulator.cfn.load((PACK_DIR / f"{pack}.yaml").read_text(encoding="utf-8"))["Parameters"]
+    return ConfigSimulator(_NoAccount(), pack, {k: v for k, v in _INPUTS.items() if k in declared})
+
+
 @pytest.fixture(scope="module")
 def wired() -> ConfigSimulator:
-    """The committed pack resolved with every deployer input set, so every remediation is deployed."""
+    return _resolved("all")
 
-    class _Estate:
-        account_id, region, endpoint_url, session = "123456789012", "us-east-1", None, None
 
-    inputs = {
-        "FailureDestinationArn": "arn:aws:sqs:us-east-1:123456789012:legacy-failures",
-        "LogGroupKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        "EnvironmentKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321",
-        "ApiStageWebAclArn": f"arn:aws:wafv2:us-east-1:123456789012:regional/webacl/p/{_ACL_ID}",
-    }
-    return ConfigSimulator(_Estate(), "all", inputs)
+@pytest.mark.parametrize("pack", sorted(p.stem for p in PACK_DIR.glob("*.yaml")))
+def test_every_pack_wires_each_remediation_as_the_all_pack_does(wired: ConfigSimulator, pack: str):
+    """The per-rule checks below run on all.yaml; each framework pack deploys the same configurations."""
+    sim = _resolved(pack)
+    remediated = {d.base for name, d in sim.rules.items() if name in sim.remediations}
+    assert remediated == {d.base for d in sim.rules.values() if d.rule.spec.remediation is not None}
+    for rule in sorted(remediated):
+        mine = {**sim.remediations[sim.rule(rule).name], "ConfigRuleName": rule}
+        reference = {**wired.remediations[wired.rule(rule).name], "ConfigRuleName": rule}
+        assert mine == reference, rule
 
 
 def _resource_id(rule: str) -> str:
