@@ -25,8 +25,11 @@ import aws_runbook_emulator
 import config_simulator
 import pytest
 from config_simulator import PACK_DIR, ConfigSimulator
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
 
 from lambda_compliance import catalog, config_file, packs
+from lambda_compliance.domain.functions.log_groups import SUPPORTED_RETENTION_DAYS
 from lambda_compliance.remediation import runner
 from lambda_compliance.remediation.aws_runbooks import RUNBOOKS
 from lambda_compliance.remediation.build import ROLE_PATTERN
@@ -523,3 +526,103 @@ def test_waf_remediation_refuses_a_web_acl_the_tuned_rule_rejects(moto):
         sim.remediate(WAF, target.resource_id)
     assert sim.record() == []  # nothing changed
     assert "WebACL" not in moto.client("wafv2").get_web_acl_for_resource(ResourceArn=target.resource_id)
+
+
+# the whole class: every parameter combination LAMBDA_CONCURRENCY_LIMIT_SET accepts --------------------
+
+
+def _pack_values(rule: str, values: dict[str, str]) -> dict[str, str]:
+    """The document parameters the pack fills from the rule's values (``from_rule``): empty ones left out,
+    as the pack's Fn::If / AWS::NoValue does (test_remediation_configuration_fits_the_document checks that)."""
+    spec = catalog.load_rule(rule).spec
+    assert spec.remediation is not None
+    in_force = spec.in_force(values)
+    return {doc: in_force[mine] for doc, mine in spec.remediation.from_rule.items() if in_force[mine]}
+
+
+@settings(max_examples=200)
+@given(
+    low=st.integers(min_value=0, max_value=100000),
+    high=st.one_of(st.none(), st.integers(min_value=1, max_value=100000)),
+)
+@example(low=20, high=None)  # the reported case: min above the document's default, no max
+@example(low=100000, high=100000)  # the largest values the rule accepts
+@example(low=0, high=None)
+def test_every_concurrency_range_remediates_to_a_value_the_rule_accepts_stubbed_for_speed(low, high):
+    """Property over the rule's whole parameter space (Stubber with Lambda's response shapes: one moto run per
+    example would take minutes): whatever minConcurrency/maxConcurrency a pack sets, the document reserves a
+    value the rule judges COMPLIANT."""
+    from botocore.stub import ANY
+    from remediation_support import run_stubbed, stubbed
+
+    from lambda_compliance.testing import evaluate, lambda_ci, verdicts
+
+    assume(high is None or low <= high)
+    values = {"minConcurrency": str(low), **({"maxConcurrency": str(high)} if high is not None else {})}
+    sent = _pack_values(CONCURRENCY, values)
+    reserved: list[int] = []
+    with stubbed("lambda") as (factory, stubs):
+        client = factory("lambda")
+        client.meta.events.register(
+            "provide-client-params.lambda.PutFunctionConcurrency",
+            lambda params, **_: reserved.append(params["ReservedConcurrentExecutions"]),
+        )
+        stubs["lambda"].add_response(
+            "get_function_configuration", {"FunctionName": "legacy"}, {"FunctionName": "legacy"}
+        )
+        stubs["lambda"].add_response("get_function_concurrency", {}, {"FunctionName": "legacy"})
+        stubs["lambda"].add_response(
+            "put_function_concurrency",
+            {"ReservedConcurrentExecutions": 1},
+            {"FunctionName": "legacy", "ReservedConcurrentExecutions": ANY},
+        )
+        done = run_stubbed(
+            factory, "LambdaCompliance-SetReservedConcurrency", FunctionName="legacy", DryRun="false", **sent
+        )
+    assert done.status == "CHANGED" and len(reserved) == 1
+    ci = lambda_ci("legacy", supplementary={"Concurrency": {"reservedConcurrentExecutions": reserved[0]}})
+    [(compliance, annotation)] = verdicts(evaluate(catalog.load_rule(CONCURRENCY)(), ci, values))
+    assert compliance == "COMPLIANT", (values, reserved, annotation)
+
+
+@settings(max_examples=200)
+@given(low=st.integers(min_value=1, max_value=3653), high=st.integers(min_value=1, max_value=3653))
+@example(low=200, high=300)  # no supported retention inside: refused by the rule
+@example(low=366, high=545)  # 400
+@example(low=3289, high=3653)  # 3653
+def test_every_retention_range_the_rule_accepts_remediates_to_a_value_it_accepts_stubbed_for_speed(low, high):
+    """Property over the rule's parameter space (Stubber with the Lambda and CloudWatch Logs response shapes):
+    a range the rule accepts is one the document meets (a missing log group created with a retention inside
+    it); a range holding no retention CloudWatch Logs supports is refused by the rule itself."""
+    from botocore.stub import ANY
+    from remediation_support import run_stubbed, stubbed
+
+    from lambda_compliance.runtime.params import InvalidParametersError
+
+    assume(low <= high)
+    values = {"minRetentionDays": str(low), "maxRetentionDays": str(high)}
+    rule = catalog.load_rule(RETENTION)()
+    try:
+        rule.evaluate_parameters(values)
+    except InvalidParametersError:
+        assert not any(low <= d <= high for d in SUPPORTED_RETENTION_DAYS)
+        return
+    kept: list[int] = []
+    with stubbed("lambda", "logs") as (factory, stubs):
+        factory("logs").meta.events.register(
+            "provide-client-params.cloudwatch-logs.PutRetentionPolicy",
+            lambda params, **_: kept.append(params["retentionInDays"]),
+        )
+        stubs["lambda"].add_response(
+            "get_function_configuration", {"FunctionName": "legacy"}, {"FunctionName": "legacy"}
+        )
+        group = "/aws/lambda/legacy"
+        stubs["logs"].add_response("describe_log_groups", {"logGroups": []}, {"logGroupNamePrefix": group})
+        stubs["logs"].add_response("create_log_group", {}, {"logGroupName": group})
+        stubs["logs"].add_response("put_retention_policy", {}, {"logGroupName": group, "retentionInDays": ANY})
+        sent = _pack_values(RETENTION, values)
+        done = run_stubbed(
+            factory, "LambdaCompliance-SetLogGroupRetention", FunctionName="legacy", DryRun="false", **sent
+        )
+    assert done.status == "CHANGED" and len(kept) == 1
+    assert low <= kept[0] <= high and kept[0] in SUPPORTED_RETENTION_DAYS
