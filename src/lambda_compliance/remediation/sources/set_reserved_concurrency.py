@@ -25,7 +25,7 @@ DOCUMENT = {
     "input": "FunctionName, ReservedConcurrency and MinConcurrency",
     "details": [
         "Reserved concurrency caps how many instances the function runs at once and guarantees it that capacity. "
-        "A function already at ReservedConcurrency is left alone. A function whose reserved concurrency is 0 was "
+        "A function already reserving that value is left alone. A function whose reserved concurrency is 0 was "
         "switched off on purpose: the run fails rather than switch it back on.",
         "The value reserved is ReservedConcurrency, raised to MinConcurrency when that is larger: a pack passes "
         "the rule's maxConcurrency and minConcurrency, so the result is within the range the rule accepts.",
