@@ -27,7 +27,9 @@ Test support only (never shipped in the layer). What it does, and where the beha
   the ``report`` command makes (``report/deployed.py``). Responses are validated against the model too.
 - ``remediate(rule, resource_id)`` executes the pack's RemediationConfiguration as Config would
   (StaticValue, ResourceValue RESOURCE_ID, AutomationAssumeRole) through the project's SSM runner on
-  moto. AWS-owned runbooks (AWSConfigRemediation-*) cannot run locally: ``RunbookNotLocal``.
+  moto; AWS-owned runbooks (AWSConfigRemediation-*), which AWS publishes and the project does not ship,
+  through an emulator of their documented steps (``aws_runbook_emulator``). The automation's clients
+  get the same responders as the rules' (APIs moto lacks, answered in their real shapes).
 - The dashboard: ``rule_compliance``, ``pack_compliance`` / ``pack_score`` (compliant rule-resource
   pairs over all judged pairs; NOT_APPLICABLE counts for neither), ``resource_compliance``.
 
@@ -50,6 +52,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import aws_runbook_emulator
 import boto3
 import botocore.session
 from botocore.awsrequest import AWSResponse
@@ -60,6 +63,7 @@ from lambda_compliance import catalog
 from lambda_compliance import cloudformation as cfn
 from lambda_compliance.packaging import naming
 from lambda_compliance.remediation import runner
+from lambda_compliance.remediation.aws_runbooks import RUNBOOKS
 from lambda_compliance.runtime import lambda_entry
 from lambda_compliance.runtime.aws_reader import LocalInventory
 from lambda_compliance.runtime.rulebase import ComplianceRule
@@ -98,10 +102,6 @@ def _parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-
-
-class RunbookNotLocal(RuntimeError):
-    """An AWS-owned runbook: Automation runs it in AWS, the local runner has no copy of it."""
 
 
 class ConfigApiError(Exception):
@@ -727,8 +727,9 @@ class ConfigSimulator:
                 missing.append(key)
             else:
                 found.append(self._api_format(item.ci, with_tags=False))
-        # A key Config does not know is left out of both lists (unprocessedResourceKeys is for throttling).
-        return {"baseConfigurationItems": found, "unprocessedResourceKeys": []}
+        # A key Config does not know is left out of both lists (unprocessedResourceKeys is for throttling, and
+        # the model gives it a minimum length of 1: an empty list is left out too).
+        return {"baseConfigurationItems": found}
 
     _SELECT = re.compile(r"^SELECT (?P<fields>.+?) WHERE resourceType = '(?P<type>[A-Za-z0-9:]+)'$", re.S)
 
@@ -767,7 +768,7 @@ class ConfigSimulator:
         """(document, parameters) Config sends to StartAutomationExecution for one resource."""
         config = self.remediations[self._name(rule)]
         assert config["TargetType"] == "SSM_DOCUMENT"
-        document = runner.load(config["TargetId"]) if not config["TargetId"].startswith("AWS") else None
+        document = None if config["TargetId"] in RUNBOOKS else runner.load(config["TargetId"])
         declared = document.parameters if document else {}
         values: dict[str, Any] = {}
         for name, value in config["Parameters"].items():
@@ -780,18 +781,26 @@ class ConfigSimulator:
             values[name] = given if kind == "StringList" else given[0]
         return config["TargetId"], values
 
-    def remediate(self, rule: str, resource_id: str) -> runner.Execution:
-        """StartRemediationExecution for one NON_COMPLIANT resource: the document runs on moto."""
+    def remediation_clients(self) -> Callable[..., Any]:
+        """Clients the automation gets: boto3 at moto, and the APIs moto lacks answered by the story's responders."""
+        plain = runner.session_clients(self.estate.session, region=self.region, endpoint_url=self.estate.endpoint_url)
+
+        def factory(service: str, **kwargs: Any) -> Any:
+            client = plain(service, **kwargs)
+            if any(known == service for known, _ in self.responders):
+                self._hook(client)
+            return client
+
+        return factory
+
+    def remediate(self, rule: str, resource_id: str) -> runner.Execution | aws_runbook_emulator.RunbookExecution:
+        """StartRemediationExecution for one NON_COMPLIANT resource: our documents run on the project's runner,
+        the AWS-owned runbooks on the emulator of their documented steps (tests/aws_runbook_emulator.py)."""
         document, values = self.remediation_parameters(rule, resource_id)
-        if document.startswith("AWSConfigRemediation-"):
-            raise RunbookNotLocal(document)
+        if document in RUNBOOKS:
+            return aws_runbook_emulator.run(document, values, self.remediation_clients())
         return runner.run(
-            document,
-            values,
-            session=self.estate.session,
-            region=self.region,
-            endpoint_url=self.estate.endpoint_url,
-            account_id=self.account,
+            document, values, clients=self.remediation_clients(), region=self.region, account_id=self.account
         )
 
     # helpers for stories -----------------------------------------------------------------------------

@@ -297,6 +297,27 @@ def test_attach_web_acl_never_replaces_another_one(moto):
     assert moto.client("wafv2").get_web_acl_for_resource(ResourceArn=arns["prod"])["WebACL"]["ARN"] == first
 
 
+def test_attach_web_acl_only_an_allowed_one(moto):
+    """AllowedWebAclArns (the rule's allowedWebAclArns): a web ACL outside it is refused before any change."""
+    _, arns = rest_stages(moto, "prod", "staging")
+    first, second = web_acl(moto, "first"), web_acl(moto, "second")
+    waf = moto.client("wafv2")
+    with pytest.raises(runner.StepFailed, match=f"WebAclArn {second} is not in AllowedWebAclArns"):
+        run_doc(moto, WAF, StageArn=arns["prod"], WebAclArn=second, AllowedWebAclArns=first, DryRun="false")
+    assert "WebACL" not in waf.get_web_acl_for_resource(ResourceArn=arns["prod"])
+    done = run_doc(
+        moto, WAF, StageArn=arns["prod"], WebAclArn=second, AllowedWebAclArns=f" {first}, {second} ", DryRun="false"
+    )
+    assert done.status == "CHANGED"
+    # a stage keeping a web ACL outside the list: the document never swaps it, and says the stage stays unfixed
+    waf.associate_web_acl(WebACLArn=first, ResourceArn=arns["staging"])
+    with pytest.raises(runner.StepFailed, match=f"protected by {first}, which is not in AllowedWebAclArns"):
+        run_doc(moto, WAF, StageArn=arns["staging"], WebAclArn=second, AllowedWebAclArns=second, DryRun="false")
+    assert waf.get_web_acl_for_resource(ResourceArn=arns["staging"])["WebACL"]["ARN"] == first
+    # an empty list allows any web ACL, as the rule does
+    assert run_doc(moto, WAF, StageArn=arns["staging"], WebAclArn=second, AllowedWebAclArns="").status == "NO_CHANGE"
+
+
 def test_attach_web_acl_bad_targets(moto):
     _, arns = rest_stages(moto, "prod")
     acl = web_acl(moto)

@@ -67,10 +67,34 @@ def test_reserved_concurrency_never_switches_a_stopped_function_back_on(estate):
     assert concurrency(estate, "target") == 0
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "ten", "100000", ""])
+# 100000 is the largest maxConcurrency the rule accepts: the document must take it
+@pytest.mark.parametrize("value", ["0", "-1", "ten", "1000000", ""])
 def test_reserved_concurrency_rejects_bad_values_before_running(estate, value):
     with pytest.raises(runner.DocumentError, match="parameter ReservedConcurrency value"):
         run_doc(estate, CONCURRENCY, FunctionName="target", ReservedConcurrency=value)
+
+
+@pytest.mark.parametrize(
+    ("given", "reserved"),
+    [
+        ({}, 10),  # neither bound: the document's 10
+        ({"MinConcurrency": "0"}, 10),
+        ({"MinConcurrency": "20"}, 20),  # a floor above the default wins
+        ({"ReservedConcurrency": "5"}, 5),
+        ({"ReservedConcurrency": "5", "MinConcurrency": "5"}, 5),
+        ({"ReservedConcurrency": "50", "MinConcurrency": "20"}, 50),
+    ],
+)
+def test_reserved_concurrency_is_never_below_the_floor(estate, given, reserved):
+    done = run_doc(estate, CONCURRENCY, FunctionName="target", DryRun="false", **given)
+    assert done.status == "CHANGED"
+    assert concurrency(estate, "target") == reserved
+
+
+@pytest.mark.parametrize("value", ["-1", "ten", "1000000", ""])
+def test_reserved_concurrency_floor_is_checked_before_running(estate, value):
+    with pytest.raises(runner.DocumentError, match="parameter MinConcurrency value"):
+        run_doc(estate, CONCURRENCY, FunctionName="target", MinConcurrency=value)
 
 
 def test_missing_function_fails_with_a_clear_message(estate):

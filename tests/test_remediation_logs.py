@@ -90,6 +90,31 @@ def test_retention_is_raised_to_the_next_value_cloudwatch_logs_supports(estate, 
     assert group(estate, "/aws/lambda/target")["retentionInDays"] == kept
 
 
+@pytest.mark.parametrize(("asked", "longest", "kept"), [("366", "400", 400), ("31", "60", 60), ("365", "365", 365)])
+def test_retention_within_the_rule_maximum(estate, asked, longest, kept):
+    fixed = run_doc(
+        estate, RETENTION, FunctionName="target", RetentionInDays=asked, MaxRetentionDays=longest, DryRun="false"
+    )
+    assert fixed.status == "CHANGED"
+    assert group(estate, "/aws/lambda/target")["retentionInDays"] == kept
+
+
+@pytest.mark.parametrize(("asked", "longest"), [("366", "399"), ("200", "300"), ("3289", "3652")])
+def test_retention_above_the_rule_maximum_fails_and_changes_nothing(estate, asked, longest):
+    with pytest.raises(runner.StepFailed, match=f"supports no retention from {asked} to {longest} days"):
+        run_doc(
+            estate, RETENTION, FunctionName="target", RetentionInDays=asked, MaxRetentionDays=longest, DryRun="false"
+        )
+    assert group(estate, "/aws/lambda/target") is None
+
+
+def test_retention_list_is_the_rule_library_list():
+    from lambda_compliance.domain.functions.log_groups import SUPPORTED_RETENTION_DAYS
+    from lambda_compliance.remediation.sources.set_log_group_retention import SUPPORTED_DAYS
+
+    assert SUPPORTED_DAYS == SUPPORTED_RETENTION_DAYS
+
+
 def test_retention_beyond_what_cloudwatch_logs_keeps_fails(estate):
     with pytest.raises(runner.StepFailed, match="RetentionInDays 3654 is longer than CloudWatch Logs keeps events"):
         run_doc(estate, RETENTION, FunctionName="target", RetentionInDays="3654", DryRun="false")

@@ -56,6 +56,7 @@ class APIGATEWAY_STAGE_LOGGING_ENABLED(ComplianceRule):
         remediation=Remediation(
             document="LambdaCompliance-ConfigureApiStageLogging",
             resource_parameter="StageArn",
+            from_rule={"ExecutionLogLevel": "executionLoggingLevel"},  # ERROR would fall short of a required INFO
             automatic_safe=True,
         ),
     )

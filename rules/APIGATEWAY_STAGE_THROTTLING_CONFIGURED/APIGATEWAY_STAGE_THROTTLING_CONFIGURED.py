@@ -46,7 +46,11 @@ class APIGATEWAY_STAGE_THROTTLING_CONFIGURED(ComplianceRule):
                 maximum=100000,
             ),
         ),
-        remediation=Remediation(document="LambdaCompliance-SetApiStageThrottling", resource_parameter="StageArn"),
+        remediation=Remediation(
+            document="LambdaCompliance-SetApiStageThrottling",
+            resource_parameter="StageArn",
+            from_rule={"RateLimit": "maxRateLimit"},  # the document's 1000/s would exceed a tighter maxRateLimit
+        ),
     )
 
     def assess(self, ci, aws, params):

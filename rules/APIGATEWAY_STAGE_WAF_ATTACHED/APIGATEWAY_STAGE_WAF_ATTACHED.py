@@ -38,7 +38,12 @@ class APIGATEWAY_STAGE_WAF_ATTACHED(ComplianceRule):
                 "allowedWebAclArns", (), "Web ACL ARNs a stage may use (empty: any web ACL)", pattern=ARN
             ),
         ),
-        remediation=Remediation(document="LambdaCompliance-AttachWebAclToStage", resource_parameter="StageArn"),
+        remediation=Remediation(
+            document="LambdaCompliance-AttachWebAclToStage",
+            resource_parameter="StageArn",
+            # the document refuses a web ACL the rule would not accept, rather than attach it
+            from_rule={"AllowedWebAclArns": "allowedWebAclArns"},
+        ),
     )
 
     def assess(self, ci, aws, params):

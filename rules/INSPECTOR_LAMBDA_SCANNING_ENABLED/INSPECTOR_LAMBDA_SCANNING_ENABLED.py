@@ -54,6 +54,7 @@ class INSPECTOR_LAMBDA_SCANNING_ENABLED(ComplianceRule):
         remediation=Remediation(
             document="LambdaCompliance-EnableInspectorLambdaScanning",
             resource_parameter="AccountId",
+            from_rule={"IncludeCodeScanning": "requireCodeScanning"},  # code scanning only where the rule asks
         ),
     )
 

@@ -28,8 +28,8 @@ class LAMBDA_CONCURRENCY_LIMIT_SET(ComplianceRule):
         remediation=Remediation(
             document="LambdaCompliance-SetReservedConcurrency",
             resource_parameter="FunctionName",
-            # the cap the rule allows (maxConcurrency); unset: the document's 10
-            from_rule={"ReservedConcurrency": "maxConcurrency"},
+            # the cap the rule allows (maxConcurrency; unset: the document's 10), never below minConcurrency
+            from_rule={"ReservedConcurrency": "maxConcurrency", "MinConcurrency": "minConcurrency"},
         ),
     )
 

@@ -13,11 +13,13 @@ Scenarios:
 - Given a function writing to a custom log group (LoggingConfig), then that group is judged.
 - Given no functions, then no evaluations (rdklib reports vanished functions NOT_APPLICABLE).
 - Given minRetentionDays above maxRetentionDays or outside 1..3653, then InvalidParametersError naming it.
+- Given a range holding no retention CloudWatch Logs supports (e.g. 200..300), then InvalidParametersError:
+  no log group could ever be COMPLIANT, and no remediation could make one so.
 """
 
 from lambda_compliance.domain.functions.function_ci import FUNCTION
-from lambda_compliance.domain.functions.log_groups import function_log_groups
-from lambda_compliance.runtime.params import Param, check_range
+from lambda_compliance.domain.functions.log_groups import function_log_groups, supported_retention
+from lambda_compliance.runtime.params import InvalidParametersError, Param, check_range
 from lambda_compliance.runtime.rulebase import ComplianceRule, Remediation, RuleSpec, compliant, handle, non_compliant
 
 
@@ -36,12 +38,19 @@ class LAMBDA_LOG_RETENTION_CONFIGURED(ComplianceRule):
         remediation=Remediation(
             document="LambdaCompliance-SetLogGroupRetention",
             resource_parameter="FunctionName",
-            from_rule={"RetentionInDays": "minRetentionDays"},  # the retention the rule asks for, at least
+            # the retention the rule asks for, at least, and never more than it allows
+            from_rule={"RetentionInDays": "minRetentionDays", "MaxRetentionDays": "maxRetentionDays"},
         ),
     )
 
     def check_parameters(self, values):
         check_range(values, "minRetentionDays", "maxRetentionDays")
+        low, high = values["minRetentionDays"], values["maxRetentionDays"]
+        if supported_retention(low, high) is None:
+            raise InvalidParametersError(
+                f"No log retention CloudWatch Logs supports lies between minRetentionDays ({low}) and "
+                f"maxRetentionDays ({high})"
+            )
 
     def assess_periodic(self, aws, params):
         low, high = params["minRetentionDays"], params["maxRetentionDays"]

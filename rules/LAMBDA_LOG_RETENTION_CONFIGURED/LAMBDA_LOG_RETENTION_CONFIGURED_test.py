@@ -128,6 +128,28 @@ class LogRetentionConfiguredTest(unittest.TestCase):
         with self.assertRaisesRegex(InvalidParametersError, "minRetentionDays"):
             RULE.evaluate_parameters({"minRetentionDays": "0"})
 
+    def test_a_range_without_a_retention_cloudwatch_logs_supports_is_refused(self):
+        # (min, max) -> accepted: CloudWatch Logs keeps events only for its listed periods (401..544 holds none)
+        table = [
+            (("200", "300"), False),
+            (("401", "544"), False),
+            (("3289", "3652"), False),
+            (("200", "365"), True),  # 365
+            (("365", "365"), True),
+            (("401", "545"), True),  # 545
+            (("2", "2"), False),
+            (("1", "1"), True),
+            (("3653", "3653"), True),
+        ]
+        for (low, high), accepted in table:
+            with self.subTest(low=low, high=high):
+                values = {"minRetentionDays": low, "maxRetentionDays": high}
+                if accepted:
+                    RULE.evaluate_parameters(values)
+                else:
+                    with self.assertRaisesRegex(InvalidParametersError, "No log retention CloudWatch Logs supports"):
+                        RULE.evaluate_parameters(values)
+
 
 if __name__ == "__main__":
     unittest.main()

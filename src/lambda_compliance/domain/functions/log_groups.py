@@ -30,6 +30,16 @@ from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem
 
 DEFAULT_PREFIX = "/aws/lambda/"
+# The retentions PutRetentionPolicy accepts, in days
+# (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html);
+# LambdaCompliance-SetLogGroupRetention carries the same list (a test keeps them in step).
+SUPPORTED_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192)
+SUPPORTED_RETENTION_DAYS += (2557, 2922, 3288, 3653)
+
+
+def supported_retention(low: int, high: int) -> int | None:
+    """The shortest retention CloudWatch Logs supports within [low, high] days, else None."""
+    return next((d for d in SUPPORTED_RETENTION_DAYS if low <= d <= high), None)
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,11 @@ DOCUMENT = {
     "name": "LambdaCompliance-SetLogGroupRetention",
     "does": "Sets the retention period of a Lambda function's CloudWatch Logs log group",
     "input": "FunctionName (the log group is the one in the function's logging configuration, else "
-    "/aws/lambda/<name>) and RetentionInDays",
+    "/aws/lambda/<name>), RetentionInDays and MaxRetentionDays",
     "details": [
+        "The retention set is the shortest one CloudWatch Logs supports of at least RetentionInDays; when it "
+        "would exceed MaxRetentionDays (a pack passes the rule's minRetentionDays and maxRetentionDays) the run "
+        "fails and changes nothing.",
         "A missing log group is created with the retention (Lambda would otherwise create it without one on "
         "first invocation). A group that already keeps events for exactly RetentionInDays is left alone.",
         "A retention expires older events. When the new retention is shorter than the current one (or the group "
@@ -69,6 +72,11 @@ DOCUMENT = {
             "allowedPattern": RETENTION_DAYS,
             "default": "365",
         },
+        "MaxRetentionDays": {
+            "description": "Days CloudWatch Logs may keep the events at most (a pack passes maxRetentionDays).",
+            "allowedPattern": RETENTION_DAYS,
+            "default": "3653",
+        },
         "ExpireOlderEvents": {
             "description": "true to accept that a shorter retention deletes events older than RetentionInDays.",
             "allowedPattern": TRUE_FALSE,
@@ -81,9 +89,15 @@ DOCUMENT = {
 def handler(events, context):
     function_name = param(events, "FunctionName", FUNCTION_NAME, "a Lambda function name or ARN")
     wanted = int(param(events, "RetentionInDays", RETENTION_DAYS, "a number of days from 1 to 3653", "365"))
+    longest = int(param(events, "MaxRetentionDays", RETENTION_DAYS, "a number of days from 1 to 3653", "3653"))
     days = next((d for d in SUPPORTED_DAYS if d >= wanted), None)
     if days is None:
         raise RemediationError(f"RetentionInDays {wanted} is longer than CloudWatch Logs keeps events (3653 days)")
+    if days > longest:
+        raise RemediationError(
+            f"CloudWatch Logs supports no retention from {wanted} to {longest} days (the nearest is {days}); "
+            "widen the range"
+        )
     may_expire = param(events, "ExpireOlderEvents", TRUE_FALSE, "true or false", "false") == "true"
     dry_run = wants_dry_run(events)
     lam, logs = client("lambda"), client("logs")

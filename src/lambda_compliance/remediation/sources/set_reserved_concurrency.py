@@ -16,16 +16,19 @@ from lambda_compliance.remediation.sources._shared import (
     wants_dry_run,
 )
 
-RESERVED_CONCURRENCY = r"^[1-9][0-9]{0,4}$"
+RESERVED_CONCURRENCY = r"^[1-9][0-9]{0,5}$"
+MIN_CONCURRENCY = r"^[0-9]{1,6}$"
 
 DOCUMENT = {
     "name": "LambdaCompliance-SetReservedConcurrency",
     "does": "Sets the reserved concurrency of a Lambda function",
-    "input": "FunctionName and ReservedConcurrency",
+    "input": "FunctionName, ReservedConcurrency and MinConcurrency",
     "details": [
         "Reserved concurrency caps how many instances the function runs at once and guarantees it that capacity. "
-        "A function already at ReservedConcurrency is left alone. A function whose reserved concurrency is 0 was "
+        "A function already reserving that value is left alone. A function whose reserved concurrency is 0 was "
         "switched off on purpose: the run fails rather than switch it back on.",
+        "The value reserved is ReservedConcurrency, raised to MinConcurrency when that is larger: a pack passes "
+        "the rule's maxConcurrency and minConcurrency, so the result is within the range the rule accepts.",
         "Lambda keeps at least 100 unreserved concurrent executions in the account; a value that would break that "
         "fails with Lambda's message and changes nothing.",
     ],
@@ -33,9 +36,15 @@ DOCUMENT = {
     "parameters": {
         "FunctionName": {"description": "The Lambda function (name or ARN).", "allowedPattern": FUNCTION_NAME},
         "ReservedConcurrency": {
-            "description": "Concurrent executions to reserve for the function (1 to 99999).",
+            "description": "Concurrent executions to reserve for the function (1 to 999999; a pack passes "
+            "maxConcurrency when it is set).",
             "allowedPattern": RESERVED_CONCURRENCY,
             "default": "10",
+        },
+        "MinConcurrency": {
+            "description": "Reserve at least this many (a pack passes minConcurrency); 0: no floor.",
+            "allowedPattern": MIN_CONCURRENCY,
+            "default": "0",
         },
     },
 }
@@ -43,7 +52,10 @@ DOCUMENT = {
 
 def handler(events, context):
     function_name = param(events, "FunctionName", FUNCTION_NAME, "a Lambda function name or ARN")
-    wanted = int(param(events, "ReservedConcurrency", RESERVED_CONCURRENCY, "a whole number from 1 to 99999", "10"))
+    cap = int(param(events, "ReservedConcurrency", RESERVED_CONCURRENCY, "a whole number from 1 to 999999", "10"))
+    floor = int(param(events, "MinConcurrency", MIN_CONCURRENCY, "a whole number from 0 to 999999", "0"))
+    # without maxConcurrency the pack sends no ReservedConcurrency: the default 10 may lie below minConcurrency
+    wanted = max(cap, floor, 1)
     dry_run = wants_dry_run(events)
     lam = client("lambda")
     function_configuration(lam, function_name)
