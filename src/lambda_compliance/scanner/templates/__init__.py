@@ -32,7 +32,7 @@ from lambda_compliance.scanner.templates.account import TemplateAccount
 from lambda_compliance.scanner.templates.resolve import STAND_IN
 from lambda_compliance.scanner.templates.source import Template, TemplateError, discover, load
 
-__all__ = ["Location", "TemplateError", "TemplateScan", "scan_templates"]
+__all__ = ["Location", "Template", "TemplateError", "TemplateScan", "evaluate", "scan_templates"]
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,9 @@ def _run(
     rules: list[type[ComplianceRule]],
     parameters: Mapping[str, Mapping[str, Any]] | None,
     sink: ProgressSink,
+    partial: bool = False,
 ) -> tuple[engine.Outcome, TemplateAccount, list[ConfigItem]]:
-    account = TemplateAccount(templates, dict(overrides), variant)
+    account = TemplateAccount(templates, dict(overrides), variant, partial)
     factory = _Factory(account)
     types = {t for rule in rules for t in rule.spec.inventory_types}
     items, gaps = _collect(factory, types, 4)
@@ -132,16 +133,35 @@ def scan_templates(
     files = discover(paths)
     pseudo = {k: v for k, v in (overrides or {}).items() if k.startswith("AWS::")}
     templates = [load(path, managed_policies, pseudo) for path in files]
+    scan = evaluate(templates, rules, overrides=overrides, parameters=parameters, progress=progress)
+    scan.files = [str(p) for p in files]
+    return scan
+
+
+def evaluate(
+    templates: list[Template],
+    rules: Iterable[type[ComplianceRule]],
+    *,
+    overrides: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: ProgressSink | None = None,
+    partial: bool = False,
+) -> TemplateScan:
+    """The rules' verdicts on templates already read (from files, or from a CloudFormation hook request).
+
+    ``partial``: the templates hold only some of a stack's resources (a hook's resource request), so
+    a rule that needs a related resource they lack is skipped rather than judged on its absence.
+    """
     chosen = applicable_rules(rules, templates)
     engine.validate_parameters(chosen, parameters or {})
     started = datetime.now(UTC)
     clock = time.perf_counter()
     sink = progress or ProgressSink()
-    first, account, items = _run(templates, overrides or {}, 0, chosen, parameters, sink)
+    first, account, items = _run(templates, overrides or {}, 0, chosen, parameters, sink, partial)
     outcome = first
     deferred = account.deferred()
     if deferred:
-        second, _, _ = _run(templates, overrides or {}, 1, chosen, parameters, ProgressSink())
+        second, _, _ = _run(templates, overrides or {}, 1, chosen, parameters, ProgressSink(), partial)
         outcome = _agree(first, second, deferred)
     report = ScanReport(
         outcome=outcome,
@@ -152,7 +172,7 @@ def scan_templates(
         resources=len(items),
         source="template",
     )
-    return TemplateScan(report, _locations(account), [str(p) for p in files])
+    return TemplateScan(report, _locations(account), [str(t.path) for t in templates])
 
 
 def _agree(first: engine.Outcome, second: engine.Outcome, deferred: dict[tuple[str, str], set[str]]) -> engine.Outcome:

@@ -42,7 +42,12 @@ def _not_found(operation: str, code: str = "ResourceNotFoundException") -> Clien
 class TemplateAccount:
     """Every resource of the templates, resolved for one variant of the deployment-time stand-ins."""
 
-    def __init__(self, templates: list[Template], overrides: dict[str, str], variant: int = 0) -> None:
+    def __init__(
+        self, templates: list[Template], overrides: dict[str, str], variant: int = 0, partial: bool = False
+    ) -> None:
+        # partial: the templates hold some of a stack's resources (a hook's resource request), so a
+        # related resource they lack (a log group, a permission, a URL) may exist: not "absent".
+        self.partial = partial
         self.resolvers: list[Resolver] = []
         self.resources: list[Resource] = []
         self.where: dict[tuple[str, str], tuple[Template, str]] = {}  # (type, physical name) -> origin
@@ -195,9 +200,24 @@ class _Client:
             raise OfflineDataError(f"needs {self._service}:{operation}, which a template does not decide")
 
         def call(**kwargs: Any) -> dict[str, Any]:
-            return handler(self._account, **kwargs)
+            if not (self._account.partial and (self._service, operation) in _RELATED):
+                return handler(self._account, **kwargs)
+            try:
+                answer = handler(self._account, **kwargs)
+            except ClientError:
+                answer = {}
+            if not any(answer.values()):
+                raise OfflineDataError(f"needs {_RELATED[(self._service, operation)]}, another resource of the stack")
+            return answer
 
         return call
+
+
+# What a rule reads, when it judges, from resources other than the function: with only part of a
+# stack in view, finding none is not evidence that there is none. (Permissions, URLs and event
+# invoke configs are read into the function's configuration item; without them in view the item has
+# none, which can only make a rule pass or not apply: a partial view never fails a function on them.)
+_RELATED = {("logs", "describe_log_groups"): "the function's log group"}
 
 
 # ------------------------------------------------------------------------------ operations

@@ -55,7 +55,7 @@ _ARN = {
     "AWS::SecretsManager::Secret": "arn:{p}:secretsmanager:{r}:{a}:secret:{n}",
     "AWS::S3::Bucket": "arn:{p}:s3:::{n}",
     "AWS::Lambda::LayerVersion": "arn:{p}:lambda:{r}:{a}:layer:{n}:1",
-    "AWS::Lambda::CodeSigningConfig": "arn:{p}:lambda:{r}:{a}:code-signing-config:csc-{n}",
+    "AWS::Lambda::CodeSigningConfig": "arn:{p}:lambda:{r}:{a}:code-signing-config:{n}",
 }
 # Types whose Ref is an id AWS assigns (prefix + hex, or a UUID for KMS keys).
 _ID_PREFIX = {
@@ -63,12 +63,19 @@ _ID_PREFIX = {
     "AWS::EC2::Subnet": "subnet-",
     "AWS::EC2::VPC": "vpc-",
     "AWS::KMS::Key": "",
+    "AWS::Lambda::CodeSigningConfig": "csc-",
 }
 _ID_PARAMETERS = {"AWS::EC2::Subnet::Id": "subnet-", "AWS::EC2::SecurityGroup::Id": "sg-", "AWS::EC2::VPC::Id": "vpc-"}
 # The first variant's stand-ins, as they can appear in an annotation or a message.
 STAND_IN = re.compile(r"\b(?:subnet-|sg-|vpc-)0{16}a\b|deployment-value-a")
 # Refs that return the ARN rather than the name.
-_REF_IS_ARN = {"AWS::SNS::Topic", "AWS::IAM::ManagedPolicy", "AWS::SecretsManager::Secret", "AWS::Lambda::LayerVersion"}
+_REF_IS_ARN = {
+    "AWS::SNS::Topic",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::SecretsManager::Secret",
+    "AWS::Lambda::LayerVersion",
+    "AWS::Lambda::CodeSigningConfig",  # CloudFormation reference: Ref returns the config's ARN
+}
 
 
 @dataclass
