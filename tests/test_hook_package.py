@@ -162,3 +162,37 @@ def test_package_reports_the_hook(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["package", "--output", str(tmp_path), "--rules", "LAMBDA_TRACING_ENABLED"]) == 0
     out = capsys.readouterr().out
     assert "hook" in out and (tmp_path / "hook.zip").is_file() and (tmp_path / "hook-stack.yaml").is_file()
+
+
+@pytest.mark.parametrize(("flags", "mode"), [((), "WARN"), (("--hook-mode", "fail"), "FAIL")])
+def test_deploy_hook_appears_in_the_dry_run_plan(
+    flags: tuple[str, ...],
+    mode: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    argv = ["deploy", "--bucket", "lc-artifacts", "--dry-run", "--region", "eu-west-1", "--hook", *flags]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Deploy the CloudFormation hook" in out
+    assert f"stack {naming.HOOK_STACK}: create or update" in out
+    assert (
+        f"FailureMode={mode}" in out
+        and f"AWS::CloudFormation::LambdaHook {naming.HOOK_ALIAS}: FailureMode {mode}" in out
+    )
+    assert "s3://lc-artifacts/lambda-compliance/hook-" in out and "(the hook stack template)" in out
+
+
+def test_deploy_without_hook_plans_no_hook_and_hook_mode_needs_hook(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["deploy", "--bucket", "lc-artifacts", "--dry-run", "--region", "eu-west-1"]) == 0
+    out = capsys.readouterr().out
+    assert "Deploy the CloudFormation hook" not in out and "hook-stack" not in out
+    assert (
+        main(["deploy", "--bucket", "lc-artifacts", "--dry-run", "--region", "eu-west-1", "--hook-mode", "fail"]) == 2
+    )
+    assert "--hook-mode applies with --hook only" in capsys.readouterr().err
