@@ -16,6 +16,7 @@ import pytest
 from lambda_compliance import catalog
 from lambda_compliance.scanner import scan
 from lambda_compliance.scanner.templates import scan_templates
+from lambda_compliance.scanner.templates.resolve import Resolver
 from lambda_compliance.scanner.templates.source import discover, load
 from lambda_compliance.testing.moto_server import moto_server_process
 
@@ -51,8 +52,15 @@ def endpoint() -> Iterator[str]:
         yield url
 
 
-def deploy(endpoint: str, path: Path) -> dict[str, str]:
-    """Deploy one template; returns physical function name -> logical id."""
+# API Gateway: moto's CloudFormation creates AWS::ApiGateway::RestApi, Resource, Method and Deployment
+# (with the stage its StageName names); it has no AWS::ApiGateway::Stage, AWS::ApiGateway::DomainName
+# or any AWS::ApiGatewayV2 type, so verdicts on those are judged before deployment only (no live side).
+API_STAGES = {"AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"}
+API_TYPES = {"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"}
+
+
+def deploy(endpoint: str, path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Deploy one template; returns (physical function name -> logical id, live API id -> template API id)."""
     import json
 
     template = load(path)
@@ -61,11 +69,18 @@ def deploy(endpoint: str, path: Path) -> dict[str, str]:
     name = path.stem.replace(".", "-").replace("_", "-")
     cfn.create_stack(StackName=name, TemplateBody=json.dumps(template.body), Capabilities=["CAPABILITY_IAM"])
     resources = cfn.list_stack_resources(StackName=name)["StackResourceSummaries"]
-    return {
+    functions = {
         r["PhysicalResourceId"]: r["LogicalResourceId"]
         for r in resources
         if r["ResourceType"] == "AWS::Lambda::Function"
     }
+    resolver = Resolver(template.body)
+    apis = {
+        r["PhysicalResourceId"]: resolver.name(r["LogicalResourceId"])
+        for r in resources
+        if r["ResourceType"] in API_TYPES
+    }
+    return functions, apis
 
 
 @pytest.mark.parametrize("example", [p.name for p in sorted(EXAMPLES.iterdir())])
@@ -80,26 +95,40 @@ def test_template_verdicts_equal_live_verdicts_after_deployment(endpoint: str, e
     }
     before = scan_templates(files, rules)
     functions: dict[str, str] = {}
+    apis: dict[str, str] = {}
     for path in files:
-        functions.update(deploy(endpoint, path))
+        deployed, deployed_apis = deploy(endpoint, path)
+        functions.update(deployed)
+        apis.update(deployed_apis)
     live = scan.scan_account(rules, session=boto3.Session(**CREDENTIALS), region="us-east-1", endpoint_url=endpoint)
     logical = {v: k for k, v in functions.items()}
     compared = 0
     mismatches = []
     template_results = {(r.rule, r.resourceId): r for r in before.report.outcome.results}
+    api_compared = 0
     for result in live.outcome.results:
-        if result.resourceType != "AWS::Lambda::Function" or result.resourceId not in functions:
-            continue
         if result.rule in lacking or result.rule in IAM_MANAGED:
             continue
-        # the template names a function by FunctionName, or by its logical id when it sets none
-        mine = template_results.get((result.rule, result.resourceId)) or template_results.get(
-            (result.rule, functions[result.resourceId])
-        )
+        if result.resourceType in API_STAGES:
+            # a stage's ARN holds its API's id, which moto assigns: read it as the template's id
+            live_id = result.resourceId.split("/restapis/")[-1].split("/apis/")[-1].split("/")[0]
+            if live_id not in apis:
+                continue
+            mine = template_results.get((result.rule, result.resourceId.replace(live_id, apis[live_id])))
+            api_compared += mine is not None
+        elif result.resourceType != "AWS::Lambda::Function" or result.resourceId not in functions:
+            continue
+        else:
+            # the template names a function by FunctionName, or by its logical id when it sets none
+            mine = template_results.get((result.rule, result.resourceId)) or template_results.get(
+                (result.rule, functions[result.resourceId])
+            )
         if mine is None:
             continue  # skipped before deployment (decided at deployment): nothing to compare
         compared += 1
         if mine.compliance != result.compliance:
             mismatches.append((result.rule, result.resourceId, mine.compliance, result.compliance, result.annotation))
     assert compared >= 10, f"too few comparable verdicts ({compared}): {logical}"
+    if any(r["Type"] == "AWS::ApiGateway::Deployment" for r in resources):  # a stage moto creates too
+        assert api_compared >= 5, f"too few API Gateway verdicts compared ({api_compared}): {apis}"
     assert mismatches == [], "\n".join(f"{m[0]} {m[1]} template={m[2]} live={m[3]}" for m in mismatches)

@@ -51,6 +51,10 @@ class TemplateScan:
     files: list[str]
 
 
+# Resources that create another type too: a Deployment with StageName creates that stage.
+IMPLIED = {"AWS::ApiGateway::Deployment": "AWS::ApiGateway::Stage"}
+
+
 class _Factory:
     def __init__(self, account: TemplateAccount) -> None:
         self.account = account
@@ -65,6 +69,7 @@ class _Factory:
 def applicable_rules(rules: Iterable[type[ComplianceRule]], templates: list[Template]) -> list[type[ComplianceRule]]:
     """Rules that judge a resource type the templates define (function rules judge roles too)."""
     defined = {str(r.get("Type")) for t in templates for r in (t.body.get("Resources") or {}).values()}
+    defined |= {IMPLIED[t] for t in defined if t in IMPLIED}
     return [rule for rule in rules if defined & set(rule.spec.resource_types)]
 
 

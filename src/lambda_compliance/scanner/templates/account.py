@@ -22,6 +22,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from lambda_compliance.scanner.scan import OfflineDataError
+from lambda_compliance.scanner.templates import api_gateway
 from lambda_compliance.scanner.templates.resolve import Resolver
 from lambda_compliance.scanner.templates.source import Template
 
@@ -603,3 +604,4 @@ _HANDLERS: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {
     ("secretsmanager", "list_secrets"): _secrets,
     ("ssm", "describe_parameters"): _ssm_parameters,
 }
+_HANDLERS.update(api_gateway.HANDLERS)
