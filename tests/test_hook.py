@@ -153,8 +153,9 @@ def test_stack_operation_judges_the_whole_template_from_the_payload(
         request({"targetName": "STACK", "targetType": "STACK", "targetLogicalId": "orders", "payload": url})
     )
     assert reply["hookStatus"] == "FAILED" and reply["errorCode"] == "NonCompliant"
-    # the role is another resource of the stack: role rules judge the function through it
-    assert "LAMBDA_ROLE_NO_INLINE_POLICIES (OrdersFunction)" in reply["message"]
+    assert "APIGATEWAY_DOMAIN_TLS12 (OrdersDomain)" in reply["message"]
+    assert "LAMBDA_ENV_NO_PLAINTEXT_SECRETS (OrdersFunction)" in reply["message"]
+    assert "Zq8#pL1!xw9Rt2vB" not in reply["message"]  # the example's plaintext password
     # more findings than CloudFormation's 4,096 characters hold: whole findings, then how many more
     assert len(reply["message"]) <= handler.MESSAGE_LIMIT
     assert re.search(r" \.\.\. and \d+ more \(scan the template", reply["message"])
