@@ -247,3 +247,20 @@ def test_a_change_set_reports_the_resources_whose_configuration_takes_in_a_chang
         }
     }
     assert handler.affected(body, changed) == expected
+
+
+def test_an_evaluation_that_outlasts_the_budget_answers_internal_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook answers before Hooks stop waiting, whatever the evaluation does (here: never finishes)."""
+    release = threading.Event()
+
+    def never_done(*args: Any, **kwargs: Any) -> Any:
+        release.wait()
+        raise AssertionError("released only after the answer")
+
+    monkeypatch.setattr(handler, "evaluate", never_done)
+    try:
+        reply = handler.answer(function_request({"Runtime": "python3.12", "Handler": "a.b", "Role": "r"}), budget=0.05)
+    finally:
+        release.set()
+    assert reply["hookStatus"] == "FAILED" and reply["errorCode"] == "InternalFailure"
+    assert "did not finish within" in reply["message"]
