@@ -126,6 +126,7 @@ def test_the_hook_stack_registers_a_lambda_hook_that_warns_by_default(built: bui
     properties = hooks[0]["Properties"]
     assert template["Parameters"]["FailureMode"]["Default"] == "WARN"
     assert properties["FailureMode"] == {"Ref": "FailureMode"}
+    assert template["Parameters"]["TargetOperations"]["Default"] == "RESOURCE"
     assert set(properties["TargetFilters"]["TargetNames"]) == set(hook_stack.TARGET_TYPES)
     assert properties["TargetFilters"]["Actions"] == ["CREATE", "UPDATE"]
     function = template["Resources"]["Function"]["Properties"]
@@ -162,6 +163,18 @@ def test_package_reports_the_hook(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["package", "--output", str(tmp_path), "--rules", "LAMBDA_TRACING_ENABLED"]) == 0
     out = capsys.readouterr().out
     assert "hook" in out and (tmp_path / "hook.zip").is_file() and (tmp_path / "hook-stack.yaml").is_file()
+
+
+def test_deploy_hook_operations_add_whole_template_requests(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    argv = ["deploy", "--bucket", "lc-artifacts", "--dry-run", "--region", "eu-west-1", "--hook"]
+    assert main([*argv, "--hook-operations", "resource,stack,change_set"]) == 0
+    out = capsys.readouterr().out
+    assert "TargetOperations=RESOURCE,STACK,CHANGE_SET" in out and "(whole templates)" in out
+    assert main([*argv, "--hook-operations", "cloud_control"]) == 2
+    assert "--hook-operations: cloud_control is not one of RESOURCE, STACK, CHANGE_SET" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("flags", "mode"), [((), "WARN"), (("--hook-mode", "fail"), "FAIL")])

@@ -58,6 +58,7 @@ class Options:
     excluded_accounts: tuple[str, ...] = ()
     hook: bool = False  # also deploy the CloudFormation Lambda hook (packaging/hook_stack.py)
     hook_mode: str = "WARN"  # the hook's FailureMode: WARN lets a failing deployment proceed, FAIL stops it
+    hook_operations: tuple[str, ...] = ("RESOURCE",)  # the hook's TargetOperations
 
     def __post_init__(self) -> None:
         if self.prefix and not self.prefix.endswith("/"):
@@ -151,7 +152,12 @@ class Deployment:
         return steps
 
     def _hook_parameters(self) -> dict[str, str]:
-        return {"ArtifactBucket": self.o.bucket, "ArtifactPrefix": self.o.prefix, "FailureMode": self.o.hook_mode}
+        return {
+            "ArtifactBucket": self.o.bucket,
+            "ArtifactPrefix": self.o.prefix,
+            "FailureMode": self.o.hook_mode,
+            "TargetOperations": ",".join(self.o.hook_operations),
+        }
 
     def _hook_step(self) -> Step:
         from lambda_compliance.packaging import hook_stack
@@ -167,6 +173,8 @@ class Deployment:
             f"AWS::CloudFormation::LambdaHook {naming.HOOK_ALIAS}: FailureMode {self.o.hook_mode}, a failing rule "
             f"{effect}",
             "judges CREATE and UPDATE of " + ", ".join(t.split("::", 1)[1] for t in hook_stack.TARGET_TYPES),
+            f"target operations: {', '.join(self.o.hook_operations)}"
+            + (" (whole templates)" if set(self.o.hook_operations) - {"RESOURCE"} else " (each resource alone)"),
         ]
         return Step("Deploy the CloudFormation hook", lines, self._deploy_hook)
 

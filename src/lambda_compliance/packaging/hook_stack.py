@@ -6,7 +6,9 @@ resource operations on the targeted types to the function, which answers per the
 proceed with a warning; FAIL blocks it. Properties as the reference documents them: ``Alias``
 (``Name1::Name2::Name3``, not starting with AWS), ``ExecutionRole`` (the role Hooks assume to invoke
 the function), ``HookStatus``, ``LambdaFunction``, ``TargetOperations`` and ``TargetFilters``
-(``Actions``, ``InvocationPoints``, ``TargetNames``).
+(``Actions``, ``InvocationPoints``, ``TargetNames``). TargetOperations is RESOURCE unless the
+``TargetOperations`` parameter adds STACK and CHANGE_SET (Hooks User Guide, target filters: the
+TargetNames filter names resource types; a change set target takes the CREATE action only).
 
 The function carries what the project's own rules ask of a function (as the rule stack's do): X-Ray
 tracing, reserved concurrency, a KMS key with rotation for its environment and logs, a dead-letter
@@ -65,6 +67,12 @@ def _parameters() -> dict[str, Any]:
             "Default": naming.HOOK_ALIAS,
             "AllowedPattern": r"^(?!(?i)aws)[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$",
             "Description": "the hook's type name alias (unique per account and region)",
+        },
+        "TargetOperations": {
+            "Type": "CommaDelimitedList",
+            "Default": "RESOURCE",
+            "Description": "RESOURCE: each targeted resource alone; add STACK and CHANGE_SET to judge whole templates "
+            "(every resource with the others it refers to, as scan --template does)",
         },
         "LogRetentionDays": {
             "Type": "Number",
@@ -254,7 +262,7 @@ def build(layer_key: str, hook_key: str) -> dict[str, Any]:
                 "ExecutionRole": get_att("HookRole", "Arn"),
                 "FailureMode": ref("FailureMode"),
                 "HookStatus": "ENABLED",
-                "TargetOperations": ["RESOURCE"],
+                "TargetOperations": ref("TargetOperations"),
                 "TargetFilters": {
                     "Actions": ["CREATE", "UPDATE"],
                     "InvocationPoints": ["PRE_PROVISION"],

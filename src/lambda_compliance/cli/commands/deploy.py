@@ -10,6 +10,8 @@ from typing import Any
 
 from lambda_compliance.cli import UsageError, command
 
+HOOK_OPERATIONS = ("RESOURCE", "STACK", "CHANGE_SET")  # AWS::CloudFormation::LambdaHook TargetOperations
+
 
 def _csv(raw: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
@@ -68,6 +70,11 @@ def _configure(p: argparse.ArgumentParser) -> None:
         default=None,
         help="warn (default): a failing rule warns and the deployment proceeds; fail: it stops the deployment",
     )
+    hook.add_argument(
+        "--hook-operations",
+        metavar="OPS",
+        help="comma-separated: RESOURCE (default), STACK, CHANGE_SET; STACK and CHANGE_SET judge whole templates",
+    )
     p.add_argument("--no-remediation", action="store_true", help="do not deploy templates/remediation.yaml")
     p.add_argument("--remediation-parameter", action="append", metavar="KEY=VALUE", help="remediation parameter")
 
@@ -98,6 +105,7 @@ def _options(args: argparse.Namespace, root: Path) -> Any:
         excluded_accounts=_csv(args.exclude_accounts),
         hook=args.hook,
         hook_mode=(args.hook_mode or "warn").upper(),
+        hook_operations=tuple(op.upper() for op in _csv(args.hook_operations)) or ("RESOURCE",),
     )
 
 
@@ -116,8 +124,11 @@ def run_deploy(args: argparse.Namespace) -> int:
         given = [f"--{name.replace('_', '-')}" for name in (*org_only, "check") if getattr(args, name)]
         if given:
             raise UsageError(f"{given[0]} applies to --org deployments only")
-    if args.hook_mode and not args.hook:
-        raise UsageError("--hook-mode applies with --hook only")
+    if (args.hook_mode or args.hook_operations) and not args.hook:
+        raise UsageError(f"{'--hook-mode' if args.hook_mode else '--hook-operations'} applies with --hook only")
+    unknown = [op for op in _csv(args.hook_operations) if op.upper() not in HOOK_OPERATIONS]
+    if unknown:
+        raise UsageError(f"--hook-operations: {unknown[0]} is not one of {', '.join(HOOK_OPERATIONS)}")
     session = None
     region = args.region
     # An organization plan names the accounts it excludes and the StackSet instances it adds, so its
