@@ -7,8 +7,10 @@ that can decide from the template must give the same compliance, resource by res
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -59,15 +61,43 @@ API_STAGES = {"AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"}
 API_TYPES = {"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"}
 
 
+def deployable(body: dict[str, Any]) -> dict[str, Any]:
+    """The template without what moto's CloudFormation cannot create.
+
+    moto's AWS::ApiGateway::RestApi ignores ``Body``, so the Deployment of an OpenAPI-defined API
+    (SAM's AWS::Serverless::Api) fails ("The REST API doesn't contain any methods"): that
+    Deployment, and what refers to it, are left out of the live side, whose verdicts are then absent.
+    """
+    resources = dict(body["Resources"])
+    with_body = {
+        lid
+        for lid, r in resources.items()
+        if r["Type"] == "AWS::ApiGateway::RestApi" and "Body" in r.get("Properties", {})
+    }
+    dropped = {
+        lid
+        for lid, r in resources.items()
+        if r["Type"] == "AWS::ApiGateway::Deployment" and any(f'"{api}"' in json.dumps(r) for api in with_body)
+    }
+    while True:
+        more = {
+            lid
+            for lid, r in resources.items()
+            if lid not in dropped and any(f'"{d}"' in json.dumps(r) or "${" + d in json.dumps(r) for d in dropped)
+        }
+        if not more:
+            return {**body, "Resources": {lid: r for lid, r in resources.items() if lid not in dropped}}
+        dropped |= more
+
+
 def deploy(endpoint: str, path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Deploy one template; returns (physical function name -> logical id, live API id -> template API id)."""
-    import json
-
     template = load(path)
     session = boto3.Session(**CREDENTIALS)
     cfn = session.client("cloudformation", endpoint_url=endpoint)
     name = path.stem.replace(".", "-").replace("_", "-")
-    cfn.create_stack(StackName=name, TemplateBody=json.dumps(template.body), Capabilities=["CAPABILITY_IAM"])
+    body = deployable(template.body)
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps(body), Capabilities=["CAPABILITY_IAM"])
     resources = cfn.list_stack_resources(StackName=name)["StackResourceSummaries"]
     functions = {
         r["PhysicalResourceId"]: r["LogicalResourceId"]
@@ -129,6 +159,7 @@ def test_template_verdicts_equal_live_verdicts_after_deployment(endpoint: str, e
         if mine.compliance != result.compliance:
             mismatches.append((result.rule, result.resourceId, mine.compliance, result.compliance, result.annotation))
     assert compared >= 10, f"too few comparable verdicts ({compared}): {logical}"
-    if any(r["Type"] == "AWS::ApiGateway::Deployment" for r in resources):  # a stage moto creates too
+    deployed = [r for t in templates.values() for r in deployable(t.body)["Resources"].values()]
+    if any(r["Type"] == "AWS::ApiGateway::Deployment" and "StageName" in r["Properties"] for r in deployed):
         assert api_compared >= 5, f"too few API Gateway verdicts compared ({api_compared}): {apis}"
     assert mismatches == [], "\n".join(f"{m[0]} {m[1]} template={m[2]} live={m[3]}" for m in mismatches)
