@@ -72,3 +72,11 @@ def test_a_stage_without_a_matching_web_acl_association_has_none() -> None:
     stages = HANDLERS[("apigateway", "get_stages")](account, restApiId=api["id"])["item"]
     assert [s["stageName"] for s in stages] == ["prod"] and "webAclArn" not in stages[0]
     assert stages[0]["methodSettings"]["*/*"]["loggingLevel"] == "ERROR"
+
+
+def test_a_stage_finding_points_at_the_resource_that_creates_the_stage() -> None:
+    scan = scan_templates([EXAMPLES / "insecure-app.yaml"], catalog.all_rules())
+    stages = {r.resourceId for r in scan.report.outcome.results if r.resourceType.endswith("::Stage")}
+    where = {scan.locations[s].logical_id for s in stages}
+    assert where == {"OrdersDeployment", "EventsStage"}
+    assert all(scan.locations[s].line for s in stages)

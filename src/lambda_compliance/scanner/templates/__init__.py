@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from lambda_compliance.domain.api_gateway.resources import stage_arn
 from lambda_compliance.runtime.annotations import ANNOTATION_LIMIT
 from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem
@@ -222,9 +223,26 @@ def _shown(path: Path) -> str:
 
 def _locations(account: TemplateAccount) -> dict[str, Location]:
     out: dict[str, Location] = {}
-    for logical_id, _kind, _props, template in account.resources:
+    for logical_id, kind, props, template in account.resources:
         resolver = account._resolver(template)
         where = Location(_shown(template.path), template.line_of(logical_id), logical_id)
-        for key in (resolver.name(logical_id), resolver.arn(logical_id)):
+        for key in (
+            resolver.name(logical_id),
+            resolver.arn(logical_id),
+            *_stage_ids(account, kind, props, resolver, logical_id),
+        ):
             out.setdefault(key, where)
     return out
+
+
+def _stage_ids(
+    account: TemplateAccount, kind: str, props: Mapping[str, Any], resolver: Any, logical_id: str
+) -> list[str]:
+    """An API stage's id (its ARN, as Config names it), for the resource that creates the stage."""
+    if kind == "AWS::ApiGateway::Stage":
+        return [stage_arn(account.region, str(props.get("RestApiId")), resolver.name(logical_id), "REST")]
+    if kind == "AWS::ApiGateway::Deployment" and isinstance(props.get("StageName"), str):
+        return [stage_arn(account.region, str(props.get("RestApiId")), props["StageName"], "REST")]
+    if kind == "AWS::ApiGatewayV2::Stage":
+        return [stage_arn(account.region, str(props.get("ApiId")), resolver.name(logical_id), "V2")]
+    return []
