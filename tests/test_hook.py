@@ -264,3 +264,20 @@ def test_an_evaluation_that_outlasts_the_budget_answers_internal_failure(monkeyp
         release.set()
     assert reply["hookStatus"] == "FAILED" and reply["errorCode"] == "InternalFailure"
     assert "did not finish within" in reply["message"]
+
+
+def test_numbers_and_flags_written_as_strings_are_read_as_cloudformation_reads_them() -> None:
+    reply = handler.answer(
+        function_request(
+            {
+                "FunctionName": "orders",
+                "Runtime": "python3.12",
+                "Handler": "app.handler",
+                "Role": "arn:aws:iam::123456789012:role/orders",
+                "Timeout": "900",
+                "ReservedConcurrentExecutions": "5",
+            }
+        )
+    )
+    assert "LAMBDA_TIMEOUT_LIMIT (OrdersFunction): timeout is 900s" in reply["message"]
+    assert "LAMBDA_CONCURRENCY_LIMIT_SET" not in reply["message"]

@@ -36,6 +36,13 @@ def _tags(value: Any) -> dict[str, str]:
     return {str(t.get("Key")): str(t.get("Value")) for t in value or [] if isinstance(t, dict)}
 
 
+def _number(value: Any) -> Any:
+    """An integer property given as a string ("30"), as CloudFormation accepts it and hook requests carry it."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
 def _not_found(operation: str, code: str = "ResourceNotFoundException") -> ClientError:
     return ClientError({"Error": {"Code": code, "Message": "not in the template"}}, operation)
 
@@ -105,13 +112,13 @@ class TemplateAccount:
                 "Handler": props.get("Handler"),
                 "CodeSize": len(code["ZipFile"].encode()) if isinstance(code.get("ZipFile"), str) else 0,
                 "Description": props.get("Description", ""),
-                "Timeout": props.get("Timeout", 3),
-                "MemorySize": props.get("MemorySize", 128),
+                "Timeout": _number(props.get("Timeout", 3)),
+                "MemorySize": _number(props.get("MemorySize", 128)),
                 "Version": "$LATEST",
                 "TracingConfig": {"Mode": (props.get("TracingConfig") or {}).get("Mode", "PassThrough")},
                 "PackageType": props.get("PackageType", "Zip"),
                 "Architectures": props.get("Architectures", ["x86_64"]),
-                "EphemeralStorage": {"Size": (props.get("EphemeralStorage") or {}).get("Size", 512)},
+                "EphemeralStorage": {"Size": _number((props.get("EphemeralStorage") or {}).get("Size", 512))},
                 "Layers": [{"Arn": arn, "CodeSize": 0} for arn in props.get("Layers") or []],
                 "State": "Active",
             }
@@ -128,7 +135,7 @@ class TemplateAccount:
                 conf.pop("Runtime")
             conf["_"] = {
                 "tags": _tags(props.get("Tags")),
-                "concurrency": props.get("ReservedConcurrentExecutions"),
+                "concurrency": _number(props.get("ReservedConcurrentExecutions")),
                 "code_signing": props.get("CodeSigningConfigArn"),
             }
             out[name] = conf

@@ -32,6 +32,20 @@ _VERBS = {"get", "put", "post", "delete", "patch", "head", "options", "x-amazon-
 _AUTH_TYPES = {"awssigv4": "AWS_IAM", "cognito_user_pools": "COGNITO_USER_POOLS", "custom": "CUSTOM"}
 
 
+def _flag(value: Any) -> bool:
+    """A Boolean property, also when written as a string ("true"), as CloudFormation accepts it."""
+    return value.strip().lower() == "true" if isinstance(value, str) else bool(value)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _not_found(operation: str) -> ClientError:
     return ClientError({"Error": {"Code": "NotFoundException", "Message": "not in the template"}}, operation)
 
@@ -56,7 +70,7 @@ def _rest_api(acct: TemplateAccount, api_id: str) -> dict[str, Any]:
         "name": props.get("Name") or (props.get("Body") or {}).get("info", {}).get("title") or logical_id,
         "apiKeySource": props.get("ApiKeySourceType", "HEADER"),
         "endpointConfiguration": {"types": list((props.get("EndpointConfiguration") or {}).get("Types") or ["EDGE"])},
-        "disableExecuteApiEndpoint": bool(props.get("DisableExecuteApiEndpoint", False)),
+        "disableExecuteApiEndpoint": _flag(props.get("DisableExecuteApiEndpoint", False)),
         "tags": _tags(props.get("Tags")),
     }
     for source, target in (("Description", "description"), ("BinaryMediaTypes", "binaryMediaTypes")):
@@ -81,17 +95,17 @@ def _method_settings(settings: list[Any]) -> dict[str, Any]:
         path = str(setting.get("ResourcePath", "/*"))
         key = f"{path[1:] if path.startswith('/') else path}/{setting.get('HttpMethod', '*')}"
         entry = {
-            "metricsEnabled": bool(setting.get("MetricsEnabled", False)),
+            "metricsEnabled": _flag(setting.get("MetricsEnabled", False)),
             "loggingLevel": str(setting.get("LoggingLevel", "OFF")),
-            "dataTraceEnabled": bool(setting.get("DataTraceEnabled", False)),
-            "cachingEnabled": bool(setting.get("CachingEnabled", False)),
+            "dataTraceEnabled": _flag(setting.get("DataTraceEnabled", False)),
+            "cachingEnabled": _flag(setting.get("CachingEnabled", False)),
         }
         for source, target in (
             ("ThrottlingBurstLimit", "throttlingBurstLimit"),
             ("ThrottlingRateLimit", "throttlingRateLimit"),
         ):
             if source in setting:
-                entry[target] = setting[source]
+                entry[target] = _number(setting[source])
         out[key] = entry
     return out
 
@@ -108,8 +122,8 @@ def _rest_stage(acct: TemplateAccount, api_id: str, name: str, props: Mapping[st
         "stageName": name,
         "deploymentId": props.get("DeploymentId", ""),
         "methodSettings": _method_settings(props.get("MethodSettings") or []),
-        "tracingEnabled": bool(props.get("TracingEnabled", False)),
-        "cacheClusterEnabled": bool(props.get("CacheClusterEnabled", False)),
+        "tracingEnabled": _flag(props.get("TracingEnabled", False)),
+        "cacheClusterEnabled": _flag(props.get("CacheClusterEnabled", False)),
         "tags": _tags(props.get("Tags")),
     }
     access = props.get("AccessLogSetting") or {}
@@ -236,8 +250,8 @@ def _validators(acct: TemplateAccount, api_id: str) -> list[dict[str, Any]]:
                 {
                     "id": resolver.name(logical_id),
                     "name": props.get("Name", logical_id),
-                    "validateRequestBody": bool(props.get("ValidateRequestBody", False)),
-                    "validateRequestParameters": bool(props.get("ValidateRequestParameters", False)),
+                    "validateRequestBody": _flag(props.get("ValidateRequestBody", False)),
+                    "validateRequestParameters": _flag(props.get("ValidateRequestParameters", False)),
                 }
             )
     if api_id in _rest_apis(acct):
@@ -248,8 +262,8 @@ def _validators(acct: TemplateAccount, api_id: str) -> list[dict[str, Any]]:
                 {
                     "id": f"openapi-{name}",
                     "name": name,
-                    "validateRequestBody": bool((validator or {}).get("validateRequestBody", False)),
-                    "validateRequestParameters": bool((validator or {}).get("validateRequestParameters", False)),
+                    "validateRequestBody": _flag((validator or {}).get("validateRequestBody", False)),
+                    "validateRequestParameters": _flag((validator or {}).get("validateRequestParameters", False)),
                 }
             )
     return found
@@ -298,7 +312,7 @@ def _v2_api(acct: TemplateAccount, api_id: str) -> dict[str, Any]:
         "Name": props.get("Name") or (body.get("info") or {}).get("title") or logical_id,
         "ProtocolType": props.get("ProtocolType", "HTTP"),
         "ApiEndpoint": f"https://{api_id}.execute-api.{acct.region}.amazonaws.com",
-        "DisableExecuteApiEndpoint": bool(props.get("DisableExecuteApiEndpoint", False)),
+        "DisableExecuteApiEndpoint": _flag(props.get("DisableExecuteApiEndpoint", False)),
         "RouteSelectionExpression": props.get("RouteSelectionExpression", "$request.method $request.path"),
         "Tags": _tags(props.get("Tags")),
     }
@@ -324,7 +338,7 @@ def _v2_get_stages(acct: TemplateAccount, ApiId: str, **_: Any) -> dict[str, Any
             continue
         stage: dict[str, Any] = {
             "StageName": resolver.name(logical_id),
-            "AutoDeploy": bool(props.get("AutoDeploy", False)),
+            "AutoDeploy": _flag(props.get("AutoDeploy", False)),
             "DefaultRouteSettings": props.get("DefaultRouteSettings") or {},
             "RouteSettings": props.get("RouteSettings") or {},
             "Tags": _tags(props.get("Tags")),
