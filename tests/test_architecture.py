@@ -3,7 +3,10 @@
 - the rule runtime (``lambda_compliance.runtime``) imports only the standard library, rdklib and botocore;
 - domain packages (``lambda_compliance.domain.*``) import only the runtime, each other and the same libraries;
 - rule files import only the runtime and domain packages; rule tests may also import ``testing``;
-- nothing outside the CLI imports ``demo`` or ``deploy``; nothing but tests imports ``testing``.
+- nothing outside the CLI imports ``demo`` or ``deploy``; nothing but tests imports ``testing``;
+- the CloudFormation hook (``lambda_compliance.hook``, shipped only in the hook function's zip) imports
+  only the runtime, domain, the scanner, the catalog and ``cloudformation`` (what that zip and the
+  layer hold), and nothing in the package imports it (the packager ships it by path).
 
 Every import counts, including those inside functions and under ``TYPE_CHECKING``: a lazy import
 from the outer layer is still a dependency the Lambda layer cannot satisfy.
@@ -23,6 +26,9 @@ PKG = "lambda_compliance"
 RUNTIME = f"{PKG}.runtime"
 DOMAIN = f"{PKG}.domain"
 TESTING = f"{PKG}.testing"
+HOOK = f"{PKG}.hook"
+# What the hook function has at run time: the layer (runtime, domain) and its own zip.
+HOOK_REACHES = (RUNTIME, DOMAIN, HOOK, f"{PKG}.scanner", f"{PKG}.catalog", f"{PKG}.cloudformation")
 LAMBDA_LIBRARIES = frozenset({"rdklib", "botocore"})
 
 
@@ -109,6 +115,14 @@ def violations() -> list[str]:
                 ]
         if not under(module, TESTING):
             found += [f"{rel}: imports {m} (only tests may)" for m in sorted(internal) if under(m, TESTING)]
+        if under(module, HOOK):
+            found += [
+                f"{rel}: imports {m} (the hook function does not ship it)"
+                for m in sorted(internal)
+                if m != PKG and not any(under(m, a) for a in HOOK_REACHES)
+            ]
+        else:
+            found += [f"{rel}: imports {m} (nothing imports the hook)" for m in sorted(internal) if under(m, HOOK)]
     for path in rule_files():
         internal, external = imports(path)
         rel = path.relative_to(ROOT)
@@ -145,6 +159,9 @@ def test_the_layers_import_only_downwards() -> None:
         ),
         ("report/x.py", "from lambda_compliance.demo import payments\n", "only the CLI may"),
         ("packs/x.py", "from lambda_compliance.testing import lambda_ci\n", "only tests may"),
+        ("hook/x.py", "from lambda_compliance.report import json_format\n", "the hook function does not ship it"),
+        ("hook/x.py", "def f():\n    import lambda_compliance.packs\n", "does not ship it"),
+        ("scanner/x.py", "from lambda_compliance.hook import handler\n", "nothing imports the hook"),
     ],
 )
 def test_a_wrong_import_is_named(
@@ -152,11 +169,13 @@ def test_a_wrong_import_is_named(
 ) -> None:
     """The checker itself, on a throwaway package laid out like the real one."""
     fake = tmp_path / "src" / PKG
-    for sub in ("runtime", "domain/iam", "scanner", "report", "packs", "demo", "testing", "cli"):
+    for sub in ("runtime", "domain/iam", "scanner", "report", "packs", "demo", "testing", "cli", "hook"):
         (fake / sub).mkdir(parents=True, exist_ok=True)
         (fake / sub / "__init__.py").write_text("")
     (fake / "__init__.py").write_text("")
-    for leaf in ("domain/iam/policy.py", "scanner/engine.py", "demo/payments.py", "catalog.py"):
+    for leaf in ("domain/iam/policy.py", "scanner/engine.py", "demo/payments.py", "catalog.py", "hook/handler.py"):
+        (fake / leaf).write_text("")
+    for leaf in ("report/json_format.py",):
         (fake / leaf).write_text("")
     (fake / where).write_text(source)
     (tmp_path / "rules").mkdir()

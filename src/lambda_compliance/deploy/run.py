@@ -56,6 +56,9 @@ class Options:
     regions: tuple[str, ...] = ()
     remediation_parameters: dict[str, str] = field(default_factory=dict)
     excluded_accounts: tuple[str, ...] = ()
+    hook: bool = False  # also deploy the CloudFormation Lambda hook (packaging/hook_stack.py)
+    hook_mode: str = "WARN"  # the hook's FailureMode: WARN lets a failing deployment proceed, FAIL stops it
+    hook_operations: tuple[str, ...] = ("RESOURCE",)  # the hook's TargetOperations
 
     def __post_init__(self) -> None:
         if self.prefix and not self.prefix.endswith("/"):
@@ -117,6 +120,11 @@ class Deployment:
         }
         if self.remediation:
             self.keys["remediation"] = f"{options.prefix}templates/remediation-{_sha(self.remediation)}.yaml"
+        if options.hook:
+            if build.hook is None or build.hook_stack is None:
+                raise DeployError("this build has no hook function (lambda-compliance package builds one)")
+            self.keys["hook"] = options.prefix + build.hook.key
+            self.keys["hook_template"] = f"{options.prefix}templates/hook-stack-{_sha(build.hook_stack)}.yaml"
 
     # plan -------------------------------------------------------------------------------------
     @property
@@ -139,7 +147,46 @@ class Deployment:
             steps.append(self._permissions_step())
         if self.chosen_packs:
             steps.append(self._packs_step())
+        if self.o.hook:
+            steps.append(self._hook_step())
         return steps
+
+    def _hook_parameters(self) -> dict[str, str]:
+        return {
+            "ArtifactBucket": self.o.bucket,
+            "ArtifactPrefix": self.o.prefix,
+            "FailureMode": self.o.hook_mode,
+            "TargetOperations": ",".join(self.o.hook_operations),
+        }
+
+    def _hook_step(self) -> Step:
+        from lambda_compliance.packaging import hook_stack
+
+        assert self.build.hook is not None
+        effect = "stops the deployment" if self.o.hook_mode == "FAIL" else "warns and lets the deployment proceed"
+        params = ", ".join(f"{k}={v}" for k, v in sorted(self._hook_parameters().items()))
+        lines = [
+            f"stack {naming.HOOK_STACK}: create or update through a change set, then wait",
+            f"parameters: {params}",
+            f"function {naming.HOOK_FUNCTION} ({_kb(self.build.hook.size)}: the rules and the template machinery, "
+            "on the rule layer)",
+            f"AWS::CloudFormation::LambdaHook {naming.HOOK_ALIAS}: FailureMode {self.o.hook_mode}, a failing rule "
+            f"{effect}",
+            "judges CREATE and UPDATE of " + ", ".join(t.split("::", 1)[1] for t in hook_stack.TARGET_TYPES),
+            f"target operations: {', '.join(self.o.hook_operations)}"
+            + (" (whole templates)" if set(self.o.hook_operations) - {"RESOURCE"} else " (each resource alone)"),
+        ]
+        return Step("Deploy the CloudFormation hook", lines, self._deploy_hook)
+
+    def _deploy_hook(self) -> list[str]:
+        result = stacks.deploy_stack(
+            self._aws,
+            naming.HOOK_STACK,
+            template_url=self._template_url("hook_template"),
+            parameters=self._hook_parameters(),
+            tags={"lambda-compliance:component": "hook", **self.o.tags},
+        )
+        return [f"stack {result.name} {result.action}"]
 
     def _stack_parameters(self) -> dict[str, str]:
         values = {"ArtifactBucket": self.o.bucket, "ArtifactPrefix": self.o.prefix}
@@ -197,6 +244,14 @@ class Deployment:
             " library modules, rdklib, data)",
             f"{len(self.build.rule_zips)} rule zips under s3://{self.o.bucket}/{self.o.prefix}rules/ ({_kb(total)})",
             f"s3://{self.o.bucket}/{self.keys['template']} (the rule stack template)",
+            *(
+                [
+                    f"s3://{self.o.bucket}/{self.keys['hook']} (the hook function)",
+                    f"s3://{self.o.bucket}/{self.keys['hook_template']} (the hook stack template)",
+                ]
+                if self.o.hook and self.build.hook is not None and self.build.hook_stack is not None
+                else []
+            ),
             *([f"s3://{self.o.bucket}/{self.keys['remediation']} ({self.remediation})"] if self.remediation else []),
             "objects already there (same content hash) are not uploaded again",
         ]
@@ -556,6 +611,8 @@ class Deployment:
         uploads = [(self.build.layer.path, self.keys["layer"])]
         uploads += [(a.path, self.o.prefix + a.key) for a in self.build.rule_zips.values()]
         uploads.append((self.build.rule_stack, self.keys["template"]))
+        if self.o.hook and self.build.hook is not None and self.build.hook_stack is not None:
+            uploads += [(self.build.hook.path, self.keys["hook"]), (self.build.hook_stack, self.keys["hook_template"])]
         if self.remediation:
             uploads.append((self.remediation, self.keys["remediation"]))
         sent = 0

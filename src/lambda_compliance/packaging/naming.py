@@ -40,3 +40,9 @@ def logical_id(rule_name: str, suffix: str) -> str:
 
 def pack_name(pack: str) -> str:
     return PACK_PREFIX + re.sub(r"[^A-Za-z0-9-]", "-", pack).strip("-")
+
+
+# The CloudFormation hook (``deploy --hook``): its stack, function and the hook's type alias.
+HOOK_STACK = "lambda-compliance-hook"
+HOOK_FUNCTION = "lambda-compliance-hook"
+HOOK_ALIAS = "Private::LambdaCompliance::Rules"

@@ -10,6 +10,8 @@ from typing import Any
 
 from lambda_compliance.cli import UsageError, command
 
+HOOK_OPERATIONS = ("RESOURCE", "STACK", "CHANGE_SET")  # AWS::CloudFormation::LambdaHook TargetOperations
+
 
 def _csv(raw: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
@@ -55,6 +57,24 @@ def _configure(p: argparse.ArgumentParser) -> None:
     org.add_argument("--exclude-accounts", help="comma-separated accounts the organization packs skip")
     org.add_argument("--regions", help="comma-separated regions for the remediation StackSet (default: --region)")
     org.add_argument("--execution-role-name", default=None, help="member-account role name")
+    hook = p.add_argument_group("CloudFormation hook (--hook)")
+    hook.add_argument(
+        "--hook",
+        action="store_true",
+        help="also deploy a CloudFormation Lambda hook: the rules judge functions, roles, security groups and "
+        "API Gateway resources before CloudFormation creates or updates them",
+    )
+    hook.add_argument(
+        "--hook-mode",
+        choices=("warn", "fail"),
+        default=None,
+        help="warn (default): a failing rule warns and the deployment proceeds; fail: it stops the deployment",
+    )
+    hook.add_argument(
+        "--hook-operations",
+        metavar="OPS",
+        help="comma-separated: RESOURCE (default), STACK, CHANGE_SET; STACK and CHANGE_SET judge whole templates",
+    )
     p.add_argument("--no-remediation", action="store_true", help="do not deploy templates/remediation.yaml")
     p.add_argument("--remediation-parameter", action="append", metavar="KEY=VALUE", help="remediation parameter")
 
@@ -83,6 +103,9 @@ def _options(args: argparse.Namespace, root: Path) -> Any:
         regions=_csv(args.regions),
         remediation_parameters=parse_assignments(args.remediation_parameter, "--remediation-parameter"),
         excluded_accounts=_csv(args.exclude_accounts),
+        hook=args.hook,
+        hook_mode=(args.hook_mode or "warn").upper(),
+        hook_operations=tuple(op.upper() for op in _csv(args.hook_operations)) or ("RESOURCE",),
     )
 
 
@@ -101,6 +124,11 @@ def run_deploy(args: argparse.Namespace) -> int:
         given = [f"--{name.replace('_', '-')}" for name in (*org_only, "check") if getattr(args, name)]
         if given:
             raise UsageError(f"{given[0]} applies to --org deployments only")
+    if (args.hook_mode or args.hook_operations) and not args.hook:
+        raise UsageError(f"{'--hook-mode' if args.hook_mode else '--hook-operations'} applies with --hook only")
+    unknown = [op for op in _csv(args.hook_operations) if op.upper() not in HOOK_OPERATIONS]
+    if unknown:
+        raise UsageError(f"--hook-operations: {unknown[0]} is not one of {', '.join(HOOK_OPERATIONS)}")
     session = None
     region = args.region
     # An organization plan names the accounts it excludes and the StackSet instances it adds, so its

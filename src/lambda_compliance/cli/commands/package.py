@@ -1,4 +1,4 @@
-"""``lambda-compliance package``: the layer, one zip per rule and the CloudFormation templates, into a folder."""
+"""``lambda-compliance package``: the layer, one zip per rule, the hook function and the templates, into a folder."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _kb(size: int) -> str:
 
 @command("package", _configure)
 def run_package(args: argparse.Namespace) -> int:
-    """Build the Lambda layer, the rule zips and the rule stack / member-role templates."""
+    """Build the Lambda layer, the rule zips, the CloudFormation hook function and the stack templates."""
     from lambda_compliance import catalog
     from lambda_compliance.packaging import build
     from lambda_compliance.packaging.layer import PackagingError
@@ -42,5 +42,10 @@ def run_package(args: argparse.Namespace) -> int:
     )
     print(f"rules      {result.output / 'rules'}/  {len(result.rule_zips)} zips, {_kb(zips)}")
     print(f"templates  {result.rule_stack}  {result.member_role}")
+    if result.hook is not None:
+        print(
+            f"hook       {result.hook.path}  {_kb(result.hook.size)} ({len(result.hook_modules)} modules beyond the "
+            f"layer, the rules, PyYAML)  {result.hook_stack}"
+        )
     print(f"manifest   {result.output / build.MANIFEST_FILE}")
     return 0

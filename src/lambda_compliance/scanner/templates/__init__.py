@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from lambda_compliance.domain.api_gateway.resources import stage_arn
 from lambda_compliance.runtime.annotations import ANNOTATION_LIMIT
 from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem
@@ -32,7 +33,7 @@ from lambda_compliance.scanner.templates.account import TemplateAccount
 from lambda_compliance.scanner.templates.resolve import STAND_IN
 from lambda_compliance.scanner.templates.source import Template, TemplateError, discover, load
 
-__all__ = ["Location", "TemplateError", "TemplateScan", "scan_templates"]
+__all__ = ["Location", "Template", "TemplateError", "TemplateScan", "evaluate", "scan_templates"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class TemplateScan:
     files: list[str]
 
 
+# Resources that create another type too: a Deployment with StageName creates that stage.
+IMPLIED = {"AWS::ApiGateway::Deployment": "AWS::ApiGateway::Stage"}
+
+
 class _Factory:
     def __init__(self, account: TemplateAccount) -> None:
         self.account = account
@@ -65,6 +70,7 @@ class _Factory:
 def applicable_rules(rules: Iterable[type[ComplianceRule]], templates: list[Template]) -> list[type[ComplianceRule]]:
     """Rules that judge a resource type the templates define (function rules judge roles too)."""
     defined = {str(r.get("Type")) for t in templates for r in (t.body.get("Resources") or {}).values()}
+    defined |= {IMPLIED[t] for t in defined if t in IMPLIED}
     return [rule for rule in rules if defined & set(rule.spec.resource_types)]
 
 
@@ -90,8 +96,9 @@ def _run(
     rules: list[type[ComplianceRule]],
     parameters: Mapping[str, Mapping[str, Any]] | None,
     sink: ProgressSink,
+    partial: bool = False,
 ) -> tuple[engine.Outcome, TemplateAccount, list[ConfigItem]]:
-    account = TemplateAccount(templates, dict(overrides), variant)
+    account = TemplateAccount(templates, dict(overrides), variant, partial)
     factory = _Factory(account)
     types = {t for rule in rules for t in rule.spec.inventory_types}
     items, gaps = _collect(factory, types, 4)
@@ -132,16 +139,35 @@ def scan_templates(
     files = discover(paths)
     pseudo = {k: v for k, v in (overrides or {}).items() if k.startswith("AWS::")}
     templates = [load(path, managed_policies, pseudo) for path in files]
+    scan = evaluate(templates, rules, overrides=overrides, parameters=parameters, progress=progress)
+    scan.files = [str(p) for p in files]
+    return scan
+
+
+def evaluate(
+    templates: list[Template],
+    rules: Iterable[type[ComplianceRule]],
+    *,
+    overrides: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: ProgressSink | None = None,
+    partial: bool = False,
+) -> TemplateScan:
+    """The rules' verdicts on templates already read (from files, or from a CloudFormation hook request).
+
+    ``partial``: the templates hold only some of a stack's resources (a hook's resource request), so
+    a rule that needs a related resource they lack is skipped rather than judged on its absence.
+    """
     chosen = applicable_rules(rules, templates)
     engine.validate_parameters(chosen, parameters or {})
     started = datetime.now(UTC)
     clock = time.perf_counter()
     sink = progress or ProgressSink()
-    first, account, items = _run(templates, overrides or {}, 0, chosen, parameters, sink)
+    first, account, items = _run(templates, overrides or {}, 0, chosen, parameters, sink, partial)
     outcome = first
     deferred = account.deferred()
     if deferred:
-        second, _, _ = _run(templates, overrides or {}, 1, chosen, parameters, ProgressSink())
+        second, _, _ = _run(templates, overrides or {}, 1, chosen, parameters, ProgressSink(), partial)
         outcome = _agree(first, second, deferred)
     report = ScanReport(
         outcome=outcome,
@@ -152,7 +178,7 @@ def scan_templates(
         resources=len(items),
         source="template",
     )
-    return TemplateScan(report, _locations(account), [str(p) for p in files])
+    return TemplateScan(report, _locations(account), [str(t.path) for t in templates])
 
 
 def _agree(first: engine.Outcome, second: engine.Outcome, deferred: dict[tuple[str, str], set[str]]) -> engine.Outcome:
@@ -197,9 +223,26 @@ def _shown(path: Path) -> str:
 
 def _locations(account: TemplateAccount) -> dict[str, Location]:
     out: dict[str, Location] = {}
-    for logical_id, _kind, _props, template in account.resources:
+    for logical_id, kind, props, template in account.resources:
         resolver = account._resolver(template)
         where = Location(_shown(template.path), template.line_of(logical_id), logical_id)
-        for key in (resolver.name(logical_id), resolver.arn(logical_id)):
+        for key in (
+            resolver.name(logical_id),
+            resolver.arn(logical_id),
+            *_stage_ids(account, kind, props, resolver, logical_id),
+        ):
             out.setdefault(key, where)
     return out
+
+
+def _stage_ids(
+    account: TemplateAccount, kind: str, props: Mapping[str, Any], resolver: Any, logical_id: str
+) -> list[str]:
+    """An API stage's id (its ARN, as Config names it), for the resource that creates the stage."""
+    if kind == "AWS::ApiGateway::Stage":
+        return [stage_arn(account.region, str(props.get("RestApiId")), resolver.name(logical_id), "REST")]
+    if kind == "AWS::ApiGateway::Deployment" and isinstance(props.get("StageName"), str):
+        return [stage_arn(account.region, str(props.get("RestApiId")), props["StageName"], "REST")]
+    if kind == "AWS::ApiGatewayV2::Stage":
+        return [stage_arn(account.region, str(props.get("ApiId")), resolver.name(logical_id), "V2")]
+    return []

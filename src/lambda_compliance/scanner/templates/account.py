@@ -22,6 +22,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from lambda_compliance.scanner.scan import OfflineDataError
+from lambda_compliance.scanner.templates import api_gateway
 from lambda_compliance.scanner.templates.resolve import Resolver
 from lambda_compliance.scanner.templates.source import Template
 
@@ -35,6 +36,13 @@ def _tags(value: Any) -> dict[str, str]:
     return {str(t.get("Key")): str(t.get("Value")) for t in value or [] if isinstance(t, dict)}
 
 
+def _number(value: Any) -> Any:
+    """An integer property given as a string ("30"), as CloudFormation accepts it and hook requests carry it."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
 def _not_found(operation: str, code: str = "ResourceNotFoundException") -> ClientError:
     return ClientError({"Error": {"Code": code, "Message": "not in the template"}}, operation)
 
@@ -42,7 +50,12 @@ def _not_found(operation: str, code: str = "ResourceNotFoundException") -> Clien
 class TemplateAccount:
     """Every resource of the templates, resolved for one variant of the deployment-time stand-ins."""
 
-    def __init__(self, templates: list[Template], overrides: dict[str, str], variant: int = 0) -> None:
+    def __init__(
+        self, templates: list[Template], overrides: dict[str, str], variant: int = 0, partial: bool = False
+    ) -> None:
+        # partial: the templates hold some of a stack's resources (a hook's resource request), so a
+        # related resource they lack (a log group, a permission, a URL) may exist: not "absent".
+        self.partial = partial
         self.resolvers: list[Resolver] = []
         self.resources: list[Resource] = []
         self.where: dict[tuple[str, str], tuple[Template, str]] = {}  # (type, physical name) -> origin
@@ -99,13 +112,13 @@ class TemplateAccount:
                 "Handler": props.get("Handler"),
                 "CodeSize": len(code["ZipFile"].encode()) if isinstance(code.get("ZipFile"), str) else 0,
                 "Description": props.get("Description", ""),
-                "Timeout": props.get("Timeout", 3),
-                "MemorySize": props.get("MemorySize", 128),
+                "Timeout": _number(props.get("Timeout", 3)),
+                "MemorySize": _number(props.get("MemorySize", 128)),
                 "Version": "$LATEST",
                 "TracingConfig": {"Mode": (props.get("TracingConfig") or {}).get("Mode", "PassThrough")},
                 "PackageType": props.get("PackageType", "Zip"),
                 "Architectures": props.get("Architectures", ["x86_64"]),
-                "EphemeralStorage": {"Size": (props.get("EphemeralStorage") or {}).get("Size", 512)},
+                "EphemeralStorage": {"Size": _number((props.get("EphemeralStorage") or {}).get("Size", 512))},
                 "Layers": [{"Arn": arn, "CodeSize": 0} for arn in props.get("Layers") or []],
                 "State": "Active",
             }
@@ -122,7 +135,7 @@ class TemplateAccount:
                 conf.pop("Runtime")
             conf["_"] = {
                 "tags": _tags(props.get("Tags")),
-                "concurrency": props.get("ReservedConcurrentExecutions"),
+                "concurrency": _number(props.get("ReservedConcurrentExecutions")),
                 "code_signing": props.get("CodeSigningConfigArn"),
             }
             out[name] = conf
@@ -195,9 +208,24 @@ class _Client:
             raise OfflineDataError(f"needs {self._service}:{operation}, which a template does not decide")
 
         def call(**kwargs: Any) -> dict[str, Any]:
-            return handler(self._account, **kwargs)
+            if not (self._account.partial and (self._service, operation) in _RELATED):
+                return handler(self._account, **kwargs)
+            try:
+                answer = handler(self._account, **kwargs)
+            except ClientError:
+                answer = {}
+            if not any(answer.values()):
+                raise OfflineDataError(f"needs {_RELATED[(self._service, operation)]}, another resource of the stack")
+            return answer
 
         return call
+
+
+# What a rule reads, when it judges, from resources other than the function: with only part of a
+# stack in view, finding none is not evidence that there is none. (Permissions, URLs and event
+# invoke configs are read into the function's configuration item; without them in view the item has
+# none, which can only make a rule pass or not apply: a partial view never fails a function on them.)
+_RELATED = {("logs", "describe_log_groups"): "the function's log group"}
 
 
 # ------------------------------------------------------------------------------ operations
@@ -583,3 +611,4 @@ _HANDLERS: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {
     ("secretsmanager", "list_secrets"): _secrets,
     ("ssm", "describe_parameters"): _ssm_parameters,
 }
+_HANDLERS.update(api_gateway.HANDLERS)

@@ -42,6 +42,11 @@ _NAME_PROPERTY = {
     "AWS::SSM::Parameter": "Name",
     "AWS::S3::Bucket": "BucketName",
     "AWS::Lambda::LayerVersion": "LayerName",
+    "AWS::WAFv2::WebACL": "Name",
+    "AWS::ApiGateway::Stage": "StageName",
+    "AWS::ApiGateway::DomainName": "DomainName",
+    "AWS::ApiGatewayV2::Stage": "StageName",
+    "AWS::ApiGatewayV2::DomainName": "DomainName",
 }
 _ARN = {
     "AWS::Lambda::Function": "arn:{p}:lambda:{r}:{a}:function:{n}",
@@ -55,7 +60,8 @@ _ARN = {
     "AWS::SecretsManager::Secret": "arn:{p}:secretsmanager:{r}:{a}:secret:{n}",
     "AWS::S3::Bucket": "arn:{p}:s3:::{n}",
     "AWS::Lambda::LayerVersion": "arn:{p}:lambda:{r}:{a}:layer:{n}:1",
-    "AWS::Lambda::CodeSigningConfig": "arn:{p}:lambda:{r}:{a}:code-signing-config:csc-{n}",
+    "AWS::Lambda::CodeSigningConfig": "arn:{p}:lambda:{r}:{a}:code-signing-config:{n}",
+    "AWS::WAFv2::WebACL": "arn:{p}:wafv2:{r}:{a}:regional/webacl/{n}",
 }
 # Types whose Ref is an id AWS assigns (prefix + hex, or a UUID for KMS keys).
 _ID_PREFIX = {
@@ -63,12 +69,35 @@ _ID_PREFIX = {
     "AWS::EC2::Subnet": "subnet-",
     "AWS::EC2::VPC": "vpc-",
     "AWS::KMS::Key": "",
+    "AWS::Lambda::CodeSigningConfig": "csc-",
+}
+# API Gateway ids: ten lowercase alphanumerics ("a1b2c3d4e5"), as API Gateway assigns them.
+_SHORT_ID = {
+    "AWS::ApiGateway::RestApi",
+    "AWS::ApiGateway::Resource",
+    "AWS::ApiGateway::Deployment",
+    "AWS::ApiGateway::RequestValidator",
+    "AWS::ApiGateway::Authorizer",
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::Route",
+    "AWS::ApiGatewayV2::Authorizer",
+    "AWS::ApiGatewayV2::Deployment",
 }
 _ID_PARAMETERS = {"AWS::EC2::Subnet::Id": "subnet-", "AWS::EC2::SecurityGroup::Id": "sg-", "AWS::EC2::VPC::Id": "vpc-"}
 # The first variant's stand-ins, as they can appear in an annotation or a message.
 STAND_IN = re.compile(r"\b(?:subnet-|sg-|vpc-)0{16}a\b|deployment-value-a")
 # Refs that return the ARN rather than the name.
-_REF_IS_ARN = {"AWS::SNS::Topic", "AWS::IAM::ManagedPolicy", "AWS::SecretsManager::Secret", "AWS::Lambda::LayerVersion"}
+_REF_IS_ARN = {
+    "AWS::SNS::Topic",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::SecretsManager::Secret",
+    "AWS::Lambda::LayerVersion",
+    "AWS::Lambda::CodeSigningConfig",  # CloudFormation reference: Ref returns the config's ARN
+}
+
+
+def root_resource_id(api_id: str) -> str:
+    return hashlib.sha256(f"{api_id}/".encode()).hexdigest()[:10]
 
 
 @dataclass
@@ -105,6 +134,8 @@ class Resolver:
 
     def name(self, logical_id: str) -> str:
         resource = self.resources.get(logical_id) or {}
+        if resource.get("Type") in _SHORT_ID:
+            return hashlib.sha256(logical_id.encode()).hexdigest()[:10]
         prefix = _ID_PREFIX.get(resource.get("Type", ""))
         if prefix is not None:  # an id AWS assigns: stable, well-formed, derived from the logical id
             digest = hashlib.sha256(logical_id.encode()).hexdigest()
@@ -212,8 +243,10 @@ class Resolver:
             return self.defer(f"GetAtt {target}.{attribute}")
         if attribute == "Arn":
             return self.arn(target)
-        if attribute in {"Name", "GroupId", "KeyId", "SubnetId", "VpcId"}:
+        if attribute in {"Name", "GroupId", "KeyId", "SubnetId", "VpcId", "ApiId", "RestApiId", "ResourceId"}:
             return self.name(target)
+        if attribute == "RootResourceId":  # the "/" resource API Gateway creates with a REST API
+            return root_resource_id(self.name(target))
         return self.defer(f"GetAtt {target}.{attribute}")
 
     def _sub(self, arg: Any) -> Any:

@@ -62,6 +62,13 @@ def load(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{path}: cannot read ({type(exc).__name__})") from None
+    return parse(text, path, managed_policies, pseudo)
+
+
+def parse(
+    text: str, path: Path, managed_policies: Mapping[str, str] | None = None, pseudo: Mapping[str, str] | None = None
+) -> Template:
+    """A template from its text; ``path`` names where it came from (a file, or a hook's stack)."""
     try:
         body = json.loads(text) if text.lstrip().startswith("{") else cfn.load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
