@@ -34,7 +34,16 @@ class ClientFactoryLike(Protocol):
     def build_client(self, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any: ...
 
 
-def _freeze(value: Any) -> Hashable:
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _freeze(value: Mapping[str, Any]) -> Hashable:
+    """A request's parameters as a cache key. Nearly every request names its resource with a few
+    scalars: those key as a sorted tuple (no encoding); nested parameters (filters, Config resource
+    keys) as canonical JSON."""
+    if all(isinstance(v, _SCALARS) for v in value.values()):
+        # The type too: True, 1 and 1.0 are equal keys in a tuple, and different requests.
+        return tuple((k, type(v), v) for k, v in sorted(value.items()))
     return json.dumps(value, sort_keys=True, default=str)
 
 
