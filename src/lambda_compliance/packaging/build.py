@@ -18,13 +18,15 @@ from typing import Any
 
 from lambda_compliance import __version__
 from lambda_compliance import cloudformation as cfn
-from lambda_compliance.packaging import layer, member_role, naming, rule_stack
+from lambda_compliance.packaging import bytecode, layer, member_role, naming, rule_stack
 from lambda_compliance.packaging import permissions as perms
 from lambda_compliance.packaging.layer import PackagingError
 from lambda_compliance.runtime.rulebase import ComplianceRule
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LAYER_ROOT = "python"
+LAYER_MOUNT = "/opt"  # where Lambda unpacks a layer (read-only)
+FUNCTION_ROOT = "/var/task"  # where Lambda unpacks a function's code (read-only)
 RULE_STACK_FILE = "rule-stack.yaml"
 MEMBER_ROLE_FILE = "member-account-role.yaml"
 MANIFEST_FILE = "manifest.json"
@@ -118,6 +120,7 @@ def layer_entries(rules_dir: Path, names: Sequence[str]) -> tuple[list[tuple[str
     for dist in layer.SHIPPED_THIRD_PARTY:
         entries += [(f"{LAYER_ROOT}/{rel}", src.read_bytes()) for src, rel in layer.third_party_files(dist)]
         entries += [(f"{LAYER_ROOT}/{rel}", src.read_bytes()) for src, rel in layer.third_party_license(dist)]
+    entries += bytecode.compiled(entries, LAYER_MOUNT)
     return entries, contents
 
 
@@ -137,6 +140,7 @@ def build(output: Path, rules: Sequence[type[ComplianceRule]], rules_dir: Path) 
     for name in names:
         folder = rules_dir / name
         files = [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in rule_files(folder)]
+        files += bytecode.compiled(files, FUNCTION_ROOT)
         zips[name] = _write(output / "rules" / f"{name}.zip", f"rules/{name}", files)
     stack = rule_stack.build(rules, layer_art.key, {n: a.key for n, a in zips.items()})
     stack_path = output / RULE_STACK_FILE

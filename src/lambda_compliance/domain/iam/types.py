@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from lambda_compliance.domain.iam.policy import Statement, parse_policy
+from lambda_compliance.runtime.lazy import lazy
 
 PolicyKind = Literal["inline", "customer-managed", "aws-managed", "boundary"]
 
-_AWS_MANAGED_ARN = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
-_SEGMENTS = re.compile(r"[/:]")
+_AWS_MANAGED_ARN = lazy(r"^arn:aws[\w-]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
+_SEGMENTS = lazy(r"[/:]")
 
 
 @dataclass(frozen=True)
