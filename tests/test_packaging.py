@@ -13,7 +13,7 @@ import pytest
 from lambda_compliance import catalog
 from lambda_compliance import cloudformation as cfn
 from lambda_compliance.domain.iam import actions
-from lambda_compliance.packaging import build, layer, naming, permissions
+from lambda_compliance.packaging import build, bytecode, layer, naming, permissions
 from lambda_compliance.packaging.layer import PackagingError
 from lambda_compliance.runtime.lambda_entry import with_deployment_defaults
 
@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CFN_LINT = Path(sys.executable).with_name("cfn-lint")
 # Lambda's Python runtime provides boto3 and its dependencies: the stand-in for the runtime links only those.
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
-LAYER_SIZE_BUDGET = 1024 * 1024  # zipped; the layer is ~200 KB today
+LAYER_SIZE_BUDGET = 1024 * 1024  # zipped; the layer is ~480 KB with its bytecode
+PY312_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"  # importlib.util.MAGIC_NUMBER of CPython 3.12
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +67,32 @@ def test_layer_holds_the_library_rdklib_and_data_but_no_boto3(built: build.Build
     assert "python/lambda_compliance/domain/functions/runtimes.json" in names
     assert "python/lambda_compliance/domain/iam/iam_actions.json.gz" in names
     assert not [n for n in names if n.startswith(("python/boto3/", "python/botocore/"))]
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def _unchecked_hash_pyc_for_312(data: bytes) -> bool:
+    """PEP 552 header: Python 3.12's magic number, then flags 0b01 (hash-based, source not checked)."""
+    return data[:4] == PY312_MAGIC and int.from_bytes(data[4:8], "little") == 0b01
+
+
+def test_layer_ships_an_unchecked_hash_pyc_for_python312_beside_every_module(built: build.Build) -> None:
+    """Lambda's /opt is read-only: without shipped bytecode every cold start compiles the library."""
+    with zipfile.ZipFile(built.layer.path) as archive:
+        names = set(archive.namelist())
+        sources = sorted(n for n in names if n.endswith(".py"))
+        assert len(sources) > 50
+        for source in sources:
+            pyc = bytecode.pyc_name(source)
+            assert pyc in names, f"{source} ships without {pyc}"
+            assert _unchecked_hash_pyc_for_312(archive.read(pyc)), pyc
+        assert not [n for n in names if n.endswith(".pyc") and bytecode.CACHE_TAG not in n]
+        # Nothing but the compiled sources: no stale caches from the working tree.
+        assert len([n for n in names if n.endswith(".pyc")]) == len(sources)
 
 
 def test_layer_leaves_out_what_lambda_never_imports(built: build.Build) -> None:
     names = set(layer_names(built))
     shipped = {n.split("/")[2] for n in names if n.startswith("python/lambda_compliance/")}
-    assert shipped == {"__init__.py", "runtime", "domain"}
+    assert shipped == {"__init__.py", "__pycache__", "runtime", "domain"}
 
 
 def test_layer_is_small(built: build.Build) -> None:
@@ -93,9 +113,12 @@ def test_each_rule_zip_is_its_folder_without_tests(built: build.Build) -> None:
         expected = {
             p.relative_to(catalog.rules_dir() / name).as_posix() for p in build.rule_files(catalog.rules_dir() / name)
         }
-        assert files == expected
-        assert f"{name}.py" in files
-        assert not [f for f in files if f.endswith("_test.py") or "__pycache__" in f]
+        compiled = {bytecode.pyc_name(f) for f in expected if f.endswith(".py")}
+        assert files == expected | compiled
+        assert f"{name}.py" in files and f"__pycache__/{name}.{bytecode.CACHE_TAG}.pyc" in files
+        assert not [f for f in files if f.endswith("_test.py")]
+        with zipfile.ZipFile(artifact.path) as archive:
+            assert all(_unchecked_hash_pyc_for_312(archive.read(f)) for f in compiled)
 
 
 IMPORT_PROBE = """
@@ -135,6 +158,54 @@ def test_every_rule_imports_from_the_unzipped_layer_alone(unzipped: Path, runtim
     done = run_isolated(IMPORT_PROBE, str(unzipped), str(runtime_standin), str(catalog.rules_dir()), json.dumps(names))
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout) == {"imported": len(names)}
+
+
+COLD_IMPORT_PROBE = """
+import json, sys
+layer, runtime, rules_dir, names = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+sys.dont_write_bytecode = True  # as in Lambda: /opt and /var/task are read-only
+sys.path[:0] = [layer, runtime]
+import importlib, importlib.util, os
+for name in names:
+    sys.path.insert(0, f"{rules_dir}/{name}")
+    importlib.import_module(name)
+    sys.path.pop(0)
+from lambda_compliance.domain.iam import actions
+from lambda_compliance.domain.functions import env_secret_patterns, runtimes
+from lambda_compliance.runtime import identifiers
+from lambda_compliance.runtime.lazy import LazyPattern
+shipped = [m for m in list(sys.modules.values()) if (getattr(m, "__file__", None) or "").startswith((layer, rules_dir))]
+uncompiled = [m.__name__ for m in shipped if not os.path.isfile(importlib.util.cache_from_source(m.__file__))]
+patterns = [v for mod in (env_secret_patterns, identifiers) for v in vars(mod).values() if isinstance(v, LazyPattern)]
+patterns += [p for _, p in env_secret_patterns.VENDOR_PATTERNS] + list(env_secret_patterns.PLACEHOLDER_SHAPES)
+patterns += [k.pattern for k in vars(identifiers).values() if isinstance(k, identifiers.Kind)]
+print(json.dumps({
+    "modules": len(shipped),
+    "uncompiled": uncompiled,
+    "iam_action_table_loaded": actions._table.cache_info().currsize,
+    "runtimes_loaded": runtimes._table.cache_info().currsize,
+    "patterns": len(patterns),
+    "patterns_compiled": sum(p.is_compiled for p in patterns),
+}))
+"""
+
+
+def test_cold_import_of_every_rule_uses_shipped_bytecode_and_loads_no_table(
+    built: build.Build, unzipped: Path, runtime_standin: Path, tmp_path: Path
+) -> None:
+    """Importing the rules (what every cold start does) reads bytecode only and leaves the heavy tables
+    (IAM action table, runtime dates, credential and identifier patterns) for the first use."""
+    names = list(catalog.rule_names())
+    for name, artifact in built.rule_zips.items():
+        with zipfile.ZipFile(artifact.path) as archive:
+            archive.extractall(tmp_path / name)
+    done = run_isolated(COLD_IMPORT_PROBE, str(unzipped), str(runtime_standin), str(tmp_path), json.dumps(names))
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout)
+    assert found["modules"] > len(names) and found["uncompiled"] == []
+    assert found["iam_action_table_loaded"] == 0 and found["runtimes_loaded"] == 0
+    assert found["patterns"] >= 80
+    assert found["patterns_compiled"] == 0
 
 
 INVOKE_PROBE = """

@@ -4,8 +4,12 @@ With AllowOrigins ``*`` (or ``null``, which any page can present) every web page
 browser and read the answer. Config records no function URLs: for each
 function in the Config inventory the rule reads GetFunctionUrlConfig of the
 unqualified function (one call per function: Lambda has no account-wide URL
-listing). URLs on aliases are not read; LAMBDA_URL_AUTH_REQUIRED catches
-unauthenticated ones through the resource policy.
+listing, and a URL with AWS_IAM auth needs no resource-policy statement, so the
+policy cannot tell which functions have one:
+https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html). Where one run
+cannot read every function within Lambda's 15 minutes, runs take turns, stalest
+first (runtime/sweep.py). URLs on aliases are not read; LAMBDA_URL_AUTH_REQUIRED
+catches unauthenticated ones through the resource policy.
 
 Scenarios:
 - Given a URL whose CORS lists specific origins (within allowedOrigins when set), then COMPLIANT.
@@ -13,6 +17,8 @@ Scenarios:
 - Given an origin with a wildcard (``*``) or the opaque origin ``null``, then NON_COMPLIANT naming it.
 - Given allowedOrigins and an origin outside it, then NON_COMPLIANT naming the origin.
 - Given a function without URL, then NOT_APPLICABLE.
+- Given more functions than one run may read, then this run reads those never or longest ago evaluated,
+  leaves the others' results as Config holds them, and a deleted function with a result is NOT_APPLICABLE.
 - Given an inventory CI whose configuration did not decode, then it is judged by its resource name.
 - Given allowedOrigins with a value that is not an http(s) origin, then InvalidParametersError naming it.
 """
@@ -20,6 +26,7 @@ Scenarios:
 from lambda_compliance.domain.functions import lambda_api
 from lambda_compliance.domain.functions.function_ci import FUNCTION, candidates
 from lambda_compliance.domain.functions.settings import cors_origins, open_origins, unlisted_origins
+from lambda_compliance.runtime import sweep
 from lambda_compliance.runtime.annotations import listing
 from lambda_compliance.runtime.params import Param
 from lambda_compliance.runtime.rulebase import (
@@ -51,7 +58,9 @@ class LAMBDA_URL_CORS_RESTRICTED(ComplianceRule):
     )
 
     def assess_periodic(self, aws, params):
-        for ci in candidates(aws):
+        turn = sweep.take_turn(self, aws, self.rule_name(), candidates(aws))
+        yield from sweep.gone_evaluations(turn, "function no longer exists")
+        for ci in turn.due:
             fid = ci.resource_id
             url = lambda_api.function_url_config(aws, fid)
             if url is None:

@@ -18,13 +18,15 @@ from typing import Any
 
 from lambda_compliance import __version__
 from lambda_compliance import cloudformation as cfn
-from lambda_compliance.packaging import hook, hook_stack, layer, member_role, naming, rule_stack
+from lambda_compliance.packaging import bytecode, hook, hook_stack, layer, member_role, naming, rule_stack
 from lambda_compliance.packaging import permissions as perms
 from lambda_compliance.packaging.layer import PackagingError
 from lambda_compliance.runtime.rulebase import ComplianceRule
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LAYER_ROOT = "python"
+LAYER_MOUNT = "/opt"  # where Lambda unpacks a layer (read-only)
+FUNCTION_ROOT = "/var/task"  # where Lambda unpacks a function's code (read-only)
 RULE_STACK_FILE = "rule-stack.yaml"
 MEMBER_ROLE_FILE = "member-account-role.yaml"
 MANIFEST_FILE = "manifest.json"
@@ -127,6 +129,7 @@ def layer_entries(rules_dir: Path, names: Sequence[str]) -> tuple[list[tuple[str
     for dist in layer.SHIPPED_THIRD_PARTY:
         entries += [(f"{LAYER_ROOT}/{rel}", src.read_bytes()) for src, rel in layer.third_party_files(dist)]
         entries += [(f"{LAYER_ROOT}/{rel}", src.read_bytes()) for src, rel in layer.third_party_license(dist)]
+    entries += bytecode.compiled(entries, LAYER_MOUNT)
     return entries, contents
 
 
@@ -146,6 +149,7 @@ def build(output: Path, rules: Sequence[type[ComplianceRule]], rules_dir: Path) 
     for name in names:
         folder = rules_dir / name
         files = [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in rule_files(folder)]
+        files += bytecode.compiled(files, FUNCTION_ROOT)
         zips[name] = _write(output / "rules" / f"{name}.zip", f"rules/{name}", files)
     stack = rule_stack.build(rules, layer_art.key, {n: a.key for n, a in zips.items()})
     stack_path = output / RULE_STACK_FILE
@@ -155,6 +159,7 @@ def build(output: Path, rules: Sequence[type[ComplianceRule]], rules_dir: Path) 
     data = tuple(contents.relative(p) for p in contents.files if p.suffix != ".py")
     result = Build(output, tuple(rules), layer_art, zips, stack_path, role_path, contents.modules, data)
     hook_files, hook_contents = hook.entries(rules_dir, names, rule_files)
+    hook_files += bytecode.compiled(hook_files, FUNCTION_ROOT)
     result.hook = _write(output / "hook.zip", "hook", hook_files)
     result.hook_modules = hook_contents.modules
     result.hook_stack = output / HOOK_STACK_FILE

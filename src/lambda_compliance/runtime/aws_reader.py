@@ -34,13 +34,28 @@ class ClientFactoryLike(Protocol):
     def build_client(self, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any: ...
 
 
-def _freeze(value: Any) -> Hashable:
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _freeze(value: Mapping[str, Any]) -> Hashable:
+    """A request's parameters as a cache key. Nearly every request names its resource with a few
+    scalars: those key as a sorted tuple (no encoding); nested parameters (filters, Config resource
+    keys) as canonical JSON."""
+    if all(isinstance(v, _SCALARS) for v in value.values()):
+        # The type too: True, 1 and 1.0 are equal keys in a tuple, and different requests.
+        return tuple((k, type(v), v) for k, v in sorted(value.items()))
     return json.dumps(value, sort_keys=True, default=str)
 
 
 def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
+
+# Per-resource reads one periodic run makes at most inside Lambda: at the ~10 requests per second a Lambda
+# control-plane API sustains, 6,000 reads plus the run's fixed requests (Config inventory pages, the previous
+# results, PutEvaluations: ~300 at 10,000 functions) take about 630 s of Lambda's 900 s limit, leaving room
+# for throttled retries.
+LAMBDA_SWEEP_BUDGET = 6000
 
 # Listers of types AWS Config does not record, by type (a rule's scheduled run reaches them through the
 # service API); the library module of each type registers its lister.
@@ -135,6 +150,9 @@ class AwsReader:
         # Where AWS managed policy documents come from when this reader has no IAM (a snapshot scan):
         # arn -> document or None. Unset, they are read live through IAM (Lambda mode, live scans).
         self.aws_managed_policy: Callable[[str], Any] | None = None
+        # How many per-resource reads a periodic rule may make in one run (runtime/sweep.py); None: all
+        # of them (a scan). A rule's Lambda gets LAMBDA_SWEEP_BUDGET.
+        self.sweep_budget: int | None = None
         self._clients: dict[tuple[str, str | None], Any] = {}
         self._cache: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
@@ -259,6 +277,7 @@ def reader_for(client_factory: ClientFactoryLike, event: Mapping[str, Any] | Non
         return cached
     account = (event or {}).get("accountId")
     reader = AwsReader(client_factory, account_id=account if isinstance(account, str) else None)
+    reader.sweep_budget = LAMBDA_SWEEP_BUDGET  # a rule's Lambda: one run must end within 15 minutes
     # A factory with __slots__ refuses the attribute: the reader then lives for this call only.
     with contextlib.suppress(AttributeError):
         client_factory._lambda_compliance_reader = reader  # type: ignore[attr-defined]

@@ -92,6 +92,11 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+class NormalisedCI(dict[str, Any]):
+    """A CI dict ``normalise_ci`` produced. ``ConfigItem.of`` takes it as it is: the scanner hands every
+    rule the ``raw`` of a CI it normalised once, and decoding it again per rule cost more than the rule."""
+
+
 def normalise_ci(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     """Return the invoking-event shape of a CI given in either Config format.
 
@@ -99,8 +104,8 @@ def normalise_ci(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     typed reads then see ``None`` for them.
     """
     if not isinstance(raw, Mapping):
-        return {"configuration": {}, "supplementaryConfiguration": {}, "tags": {}, "relationships": []}
-    ci: dict[str, Any] = dict(raw)
+        return NormalisedCI(configuration={}, supplementaryConfiguration={}, tags={}, relationships=[])
+    ci: dict[str, Any] = NormalisedCI(raw)
     if "accountId" in ci and "awsAccountId" not in ci:
         ci["awsAccountId"] = ci.pop("accountId")
     if "arn" in ci and "ARN" not in ci:
@@ -164,6 +169,8 @@ class ConfigItem:
     def of(cls, raw: Mapping[str, Any] | None) -> ConfigItem:
         if isinstance(raw, ConfigItem):
             return raw
+        if isinstance(raw, NormalisedCI):
+            return cls(raw)
         return cls(normalise_ci(raw))
 
     # identity -------------------------------------------------------------

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lambda_compliance.runtime.lazy import lazy
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -38,7 +40,7 @@ class Kind:
 
 
 def _kind(name: str, pattern: str, max_length: int, source: str) -> Kind:
-    return Kind(name, re.compile(pattern, re.ASCII), max_length, source)
+    return Kind(name, lazy(pattern, re.ASCII), max_length, source)
 
 
 _REGION = r"[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d"
@@ -224,7 +226,7 @@ PARAMETERS: Mapping[tuple[str, str], Kind] = {
 EC2_FILTERS: Mapping[str, Kind] = {"subnet-id": SUBNET, "group-id": SECURITY_GROUP, "vpc-id": VPC}
 
 # Any text sent anywhere must at least be encodable: botocore encodes query strings and URI paths as UTF-8.
-TEXT = Kind("text value", re.compile(r".*", re.DOTALL), 1 << 20, "https://docs.python.org/3/library/codecs.html")
+TEXT = Kind("text value", lazy(r".*", re.DOTALL), 1 << 20, "https://docs.python.org/3/library/codecs.html")
 
 
 class InvalidIdentifier(ValueError):

@@ -20,19 +20,19 @@ Coverage of Lambda functions is ``all``, ``some`` or ``none``:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.lazy import lazy
 
 LAMBDA_TYPE = "AWS::Lambda::Function"
 TRAIL_NOT_FOUND = ("TrailNotFoundException",)
 ALL, SOME, NONE = "all", "some", "none"
 
-_EVERY_FUNCTION = re.compile(r"arn:aws[a-z-]*:lambda:?")
-_PARTITION = re.compile(r"arn:(aws[a-z-]*):")
+_EVERY_FUNCTION = lazy(r"arn:aws[a-z-]*:lambda:?")
+_PARTITION = lazy(r"arn:(aws[a-z-]*):")
 _JUDGED_FIELDS = frozenset({"eventCategory", "resources.type", "readOnly", "eventName", "eventSource"})
 _POSITIVE = ("Equals", "StartsWith", "EndsWith")
 _NEGATIVE = ("NotEquals", "NotStartsWith", "NotEndsWith")

@@ -14,7 +14,6 @@ by the same functions the collector uses.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from lambda_compliance.runtime import identifiers
 from lambda_compliance.runtime.aws_reader import AwsReader, LocalInventory
 from lambda_compliance.runtime.ci import ConfigItem
 from lambda_compliance.runtime.ci_fields import bean_keys
+from lambda_compliance.runtime.lazy import lazy
 
 FUNCTION_TYPE = "AWS::Lambda::Function"
 SUBNET_TYPE = "AWS::EC2::Subnet"
@@ -31,7 +31,7 @@ FLOW_LOG_TYPE = "AWS::EC2::FlowLog"
 ENDPOINT_TYPE = "AWS::EC2::VPCEndpoint"
 FILTER_VALUES = 200  # EC2 accepts up to 200 values per filter
 
-_SERVICE = re.compile(r"(?:[a-z]+\.)*amazonaws\.[a-z]{2}(?:-[a-z]+)+-\d+\.(.+)")
+_SERVICE = lazy(r"(?:[a-z]+\.)*amazonaws\.[a-z]{2}(?:-[a-z]+)+-\d+\.(.+)")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from lambda_compliance.runtime.annotations import listing
 from lambda_compliance.runtime.aws_reader import UNRECORDED_LISTERS, AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.lazy import lazy
 
 REST_API = "AWS::ApiGateway::RestApi"
 REST_STAGE = "AWS::ApiGateway::Stage"
@@ -47,7 +48,7 @@ ROUTE_KEY = rf"(?:{HTTP_METHOD}) /\S*|\$default|\$connect"
 
 Kind = Literal["REST", "V2"]
 
-_ARN = re.compile(
+_ARN = lazy(
     r"^arn:(?P<partition>aws[a-z-]*):apigateway:(?P<region>[a-z0-9-]+)::"
     r"/(?P<collection>restapis|apis)/(?P<api>[^/]+)(?:/stages/(?P<stage>.+))?$"
 )

@@ -19,7 +19,6 @@ the judgements look at both.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 from lambda_compliance.domain.api_gateway.resources import REST_DOMAIN, REST_STAGE
 from lambda_compliance.runtime.annotations import listing
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.lazy import lazy
 
 STAGE_WIDE = "*/*"
 LOG_LEVELS = {"OFF": 0, "ERROR": 1, "INFO": 2}
@@ -144,8 +144,8 @@ def throttling_gaps(found: Throttling, max_rate: int) -> list[str]:
 
 # Web ACL -----------------------------------------------------------------------------
 
-_WAFV2 = re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/(?P<name>[^/]+)/[^/]+$")
-_WAF_REGIONAL = re.compile(r"^arn:aws[a-z-]*:waf-regional:[a-z0-9-]+:\d{12}:webacl/(?P<name>[^/]+)$")
+_WAFV2 = lazy(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/(?P<name>[^/]+)/[^/]+$")
+_WAF_REGIONAL = lazy(r"^arn:aws[a-z-]*:waf-regional:[a-z0-9-]+:\d{12}:webacl/(?P<name>[^/]+)$")
 
 
 def web_acl_name(arn: str) -> str:
@@ -156,9 +156,9 @@ def web_acl_name(arn: str) -> str:
 
 # TLS -----------------------------------------------------------------------------------
 
-_LEGACY = re.compile(r"^TLS_1_(?P<minor>\d)$")
-_ENHANCED_RANGE = re.compile(r"^SecurityPolicy_TLS1\d_1_(?P<minor>\d)(?:_|$)")  # ..._TLS13_1_2_...: 1.2
-_ENHANCED = re.compile(r"^SecurityPolicy_TLS1(?P<minor>\d)(?:_|$)")  # ..._TLS12_PFS_...: 1.2
+_LEGACY = lazy(r"^TLS_1_(?P<minor>\d)$")
+_ENHANCED_RANGE = lazy(r"^SecurityPolicy_TLS1\d_1_(?P<minor>\d)(?:_|$)")  # ..._TLS13_1_2_...: 1.2
+_ENHANCED = lazy(r"^SecurityPolicy_TLS1(?P<minor>\d)(?:_|$)")  # ..._TLS12_PFS_...: 1.2
 
 
 def minimum_tls(policy: str) -> tuple[int, int] | None:

@@ -21,12 +21,12 @@ of an AWS managed key (aws/lambda, aws/dynamodb, ...) has the same
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
 from lambda_compliance.runtime.ci_fields import first, flag
+from lambda_compliance.runtime.lazy import lazy
 
 KEY_TYPE = "AWS::KMS::Key"
 NOT_FOUND = ("NotFoundException",)
@@ -36,7 +36,7 @@ SYMMETRIC = "SYMMETRIC_DEFAULT"
 MAX_KEY_REFERENCE = 2048  # KMS KeyId length limit
 PENDING_DELETION = frozenset({"PendingDeletion", "PendingReplicaDeletion"})
 
-_ARN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):(key|alias)/(.+)")
+_ARN = lazy(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):(key|alias)/(.+)")
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import itertools
 import re
 
-_RATE = re.compile(r"rate\(\s*(\d{1,5})\s+(days?|hours?)\s*\)", re.IGNORECASE)
-_CRON = re.compile(r"cron\(\s*(.+?)\s*\)", re.IGNORECASE)
+from lambda_compliance.runtime.lazy import lazy
+
+_RATE = lazy(r"rate\(\s*(\d{1,5})\s+(days?|hours?)\s*\)", re.IGNORECASE)
+_CRON = lazy(r"cron\(\s*(.+?)\s*\)", re.IGNORECASE)
 _MONTHS = {
     m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)
 }

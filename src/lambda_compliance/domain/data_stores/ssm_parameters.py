@@ -18,11 +18,11 @@ The judgement is on the last segment of the name (``/payments/db/password`` ->
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from lambda_compliance.runtime.aws_reader import AwsReader
+from lambda_compliance.runtime.lazy import lazy
 
 PARAMETER_TYPE = "AWS::SSM::Parameter"
 SECURE_STRING = "SecureString"
@@ -94,8 +94,8 @@ METADATA_WORDS = frozenset(
     }
 )
 
-_HUMPS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+_HUMPS = lazy(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SEPARATORS = lazy(r"[^A-Za-z0-9]+")
 
 
 def words(name: str) -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from lambda_compliance.runtime.lazy import lazy
+
 # Finding kinds, strongest first: when a variable matches several shapes the
 # earliest one names the finding, so a private key wrapped in a JWT-looking
 # string is still reported as the thing an operator must rotate first.
@@ -86,48 +88,48 @@ _E = r"(?![A-Za-z0-9_\-])"
 VENDOR_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     # Key ids are base32 ([A-Z2-7]); a body without any digit is common (about 1 in 28), so digits are not
     # required. Wider [A-Z0-9] is kept: fakes in docs and tests use 0, 1, 8 and 9 too.
-    (AWS_ACCESS_KEY_ID, re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)(?P<body>[A-Z0-9]{16})(?![A-Z0-9])")),
+    (AWS_ACCESS_KEY_ID, lazy(r"(?<![A-Z0-9])(?:AKIA|ASIA)(?P<body>[A-Z0-9]{16})(?![A-Z0-9])")),
     # Azure Storage / Service Bus / Event Hubs / IoT Hub connection strings: the key is base64.
     (
         STORAGE_ACCOUNT_KEY,
-        re.compile(
+        lazy(
             r"(?i)(?<![a-z0-9])(?:AccountKey|SharedAccessKey)\s{0,4}=\s{0,4}(?P<body>[A-Za-z0-9+/]{20,200}={0,2})"
             r"(?![A-Za-z0-9+/=])"
         ),
     ),
-    (GITHUB, re.compile(_B + r"gh[pousr]_(?P<body>[A-Za-z0-9]{36,251})" + _E)),
-    (GITHUB, re.compile(_B + r"github_pat_(?P<body>[A-Za-z0-9_]{22,244})" + _E)),
-    (GITLAB, re.compile(_B + r"glpat-(?P<body>[A-Za-z0-9_\-]{20,64})" + _E)),
+    (GITHUB, lazy(_B + r"gh[pousr]_(?P<body>[A-Za-z0-9]{36,251})" + _E)),
+    (GITHUB, lazy(_B + r"github_pat_(?P<body>[A-Za-z0-9_]{22,244})" + _E)),
+    (GITLAB, lazy(_B + r"glpat-(?P<body>[A-Za-z0-9_\-]{20,64})" + _E)),
     # Real Slack tokens always carry numeric workspace/user ids.
-    (SLACK, re.compile(_B + r"xox[baprs]-(?P<body>(?=[\w\-]{0,40}\d)[A-Za-z0-9][A-Za-z0-9\-]{14,250})" + _E)),
+    (SLACK, lazy(_B + r"xox[baprs]-(?P<body>(?=[\w\-]{0,40}\d)[A-Za-z0-9][A-Za-z0-9\-]{14,250})" + _E)),
     (
         SLACK_WEBHOOK,
-        re.compile(r"(?i)https?://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<body>[A-Za-z0-9_/\-]{20,200})"),
+        lazy(r"(?i)https?://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<body>[A-Za-z0-9_/\-]{20,200})"),
     ),
     (
         DISCORD_WEBHOOK,
-        re.compile(
+        lazy(
             r"(?i)https?://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d{1,2})?/webhooks/\d{15,22}/"
             r"(?P<body>[A-Za-z0-9_\-]{40,100})"
         ),
     ),
     (
         TEAMS_WEBHOOK,
-        re.compile(
+        lazy(
             r"(?i)https?://(?:[a-z0-9\-]{1,64}\.webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/"
             r"(?P<body>[A-Za-z0-9@/\-]{60,300})"
         ),
     ),
     (
         GOOGLE_CHAT_WEBHOOK,
-        re.compile(
+        lazy(
             r"(?i)https?://chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_\-]{1,64}/messages\?(?:[^\s#&]{0,300}&){0,8}"
             r"token=(?P<body>[A-Za-z0-9_\-%]{20,200})"
         ),
     ),
     (
         WEBHOOK,
-        re.compile(
+        lazy(
             r"(?i)https?://(?:"
             r"oapi\.dingtalk\.com/robot/send\?access_token=(?P<body>[0-9a-f]{64})"
             r"|open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/(?P<body2>[0-9a-f\-]{32,36})"
@@ -142,16 +144,16 @@ VENDOR_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     # Bot API tokens: the bot's numeric id, a colon, and 35 characters that start with "AA".
     (
         TELEGRAM,
-        re.compile(r"(?:(?<=/bot)|(?<![A-Za-z0-9_:]))\d{8,10}:(?P<body>AA[A-Za-z0-9_\-]{33})(?![A-Za-z0-9_\-])"),
+        lazy(r"(?:(?<=/bot)|(?<![A-Za-z0-9_:]))\d{8,10}:(?P<body>AA[A-Za-z0-9_\-]{33})(?![A-Za-z0-9_\-])"),
     ),
-    (STRIPE, re.compile(_B + r"(?:sk|rk)_live_(?P<body>[A-Za-z0-9]{16,247})" + _E)),
-    (GOOGLE, re.compile(_B + r"AIza(?P<body>[A-Za-z0-9_\-]{35})" + _E)),
-    (SENDGRID, re.compile(_B + r"SG\.(?P<body>[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})" + _E)),
-    (TWILIO, re.compile(r"(?<![A-Za-z0-9])SK(?P<body>[0-9a-f]{32})(?![A-Za-z0-9])")),
-    (NPM, re.compile(_B + r"npm_(?P<body>[A-Za-z0-9]{36})" + _E)),
-    (ANTHROPIC, re.compile(_B + r"sk-ant-(?:api|admin)\d{2}-(?P<body>[A-Za-z0-9_\-]{32,200})" + _E)),
-    (OPENAI, re.compile(_B + r"sk-(?:proj|svcacct|admin)-(?P<body>[A-Za-z0-9_\-]{40,200})" + _E)),
-    (OPENAI, re.compile(_B + r"sk-(?P<body>[A-Za-z0-9]{48})" + _E)),
+    (STRIPE, lazy(_B + r"(?:sk|rk)_live_(?P<body>[A-Za-z0-9]{16,247})" + _E)),
+    (GOOGLE, lazy(_B + r"AIza(?P<body>[A-Za-z0-9_\-]{35})" + _E)),
+    (SENDGRID, lazy(_B + r"SG\.(?P<body>[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})" + _E)),
+    (TWILIO, lazy(r"(?<![A-Za-z0-9])SK(?P<body>[0-9a-f]{32})(?![A-Za-z0-9])")),
+    (NPM, lazy(_B + r"npm_(?P<body>[A-Za-z0-9]{36})" + _E)),
+    (ANTHROPIC, lazy(_B + r"sk-ant-(?:api|admin)\d{2}-(?P<body>[A-Za-z0-9_\-]{32,200})" + _E)),
+    (OPENAI, lazy(_B + r"sk-(?:proj|svcacct|admin)-(?P<body>[A-Za-z0-9_\-]{40,200})" + _E)),
+    (OPENAI, lazy(_B + r"sk-(?P<body>[A-Za-z0-9]{48})" + _E)),
 )
 VENDOR_PATTERNS_BY_KIND: Final = dict(VENDOR_PATTERNS[::-1])  # the first pattern of each kind
 BODY_GROUPS: Final = ("body", "body2", "body3", "body4", "body5", "body6")
@@ -161,12 +163,12 @@ EMULATOR_ACCOUNT_KEY_PREFIX: Final = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSR
 
 # A shared access signature (Azure Storage SAS, Service Bus SAS token, Logic Apps / Power Automate
 # trigger URLs): "sig=" is the HMAC that grants access; it counts only next to the SAS fields.
-SAS_SIGNATURE: Final = re.compile(r"(?i)(?:^|[?&;\s])sig=(?P<body>[A-Za-z0-9%+/=_\-]{20,200})")
-SAS_FIELDS: Final = re.compile(r"(?i)(?:^|[?&;\s])(?:sv|sp|se|sr|skn|spr|srt|ss)=|SharedAccessSignature")
+SAS_SIGNATURE: Final = lazy(r"(?i)(?:^|[?&;\s])sig=(?P<body>[A-Za-z0-9%+/=_\-]{20,200})")
+SAS_FIELDS: Final = lazy(r"(?i)(?:^|[?&;\s])(?:sv|sp|se|sr|skn|spr|srt|ss)=|SharedAccessSignature")
 
 # Values that are public by design, whatever the variable is called: Stripe publishable keys and
 # Mapbox public tokens are meant to ship in browser code.
-PUBLIC_VALUES: Final = re.compile(
+PUBLIC_VALUES: Final = lazy(
     r"pk_(?:live|test)_[A-Za-z0-9]{16,247}|pk\.eyJ[A-Za-z0-9_\-]{10,1000}\.[A-Za-z0-9_\-]{10,1000}"
 )
 # Name words that make a Google API key (AIza...) a browser key: Firebase web configuration and Maps
@@ -174,50 +176,50 @@ PUBLIC_VALUES: Final = re.compile(
 PUBLIC_NAME_WORDS: Final = frozenset({"public", "publishable", "browser", "site", "sitekey", "firebase"})
 # Frameworks that inline these prefixes into client bundles: such a variable is public by construction.
 PUBLIC_NAME_PREFIXES: Final = ("NEXT_PUBLIC_", "REACT_APP_", "VITE_", "EXPO_PUBLIC_", "NUXT_PUBLIC_", "GATSBY_")
-FIREBASE_WEB_CONFIG: Final = re.compile(r'(?i)"authDomain"|firebaseapp\.com')
+FIREBASE_WEB_CONFIG: Final = lazy(r'(?i)"authDomain"|firebaseapp\.com')
 
-PRIVATE_KEY_HEADER: Final = re.compile(r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+PRIVATE_KEY_HEADER: Final = lazy(r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
 # A header alone (or around "<your key here>") is documentation, not a key.
-PRIVATE_KEY_BODY: Final = re.compile(r"[A-Za-z0-9+/]{32}")
-PUTTY_PRIVATE_KEY: Final = re.compile(r"PuTTY-User-Key-File-\d: [^\n]{1,64}[\s\S]{0,4096}?Private-Lines: \d")
+PRIVATE_KEY_BODY: Final = lazy(r"[A-Za-z0-9+/]{32}")
+PUTTY_PRIVATE_KEY: Final = lazy(r"PuTTY-User-Key-File-\d: [^\n]{1,64}[\s\S]{0,4096}?Private-Lines: \d")
 # "-----BEGIN" base64-encoded at any of the three alignments: a PEM file stored base64-encoded.
-BASE64_PEM: Final = re.compile(r"(?:LS0tLS1CRUdJTi|0tLS0tQkVHSU4g|tLS0tLUJFR0lO)[A-Za-z0-9+/=\s\\]{16,65536}")
+BASE64_PEM: Final = lazy(r"(?:LS0tLS1CRUdJTi|0tLS0tQkVHSU4g|tLS0tLUJFR0lO)[A-Za-z0-9+/=\s\\]{16,65536}")
 # A whole value of base64 DER (no PEM armour), possibly wrapped in lines.
-BASE64_BLOB: Final = re.compile(r"(?:[A-Za-z0-9+/]{4}|\s|\\n|\\r){16,16384}[A-Za-z0-9+/=]{0,4}")
+BASE64_BLOB: Final = lazy(r"(?:[A-Za-z0-9+/]{4}|\s|\\n|\\r){16,16384}[A-Za-z0-9+/=]{0,4}")
 
-JWT_TOKEN: Final = re.compile(
+JWT_TOKEN: Final = lazy(
     r"(?<![A-Za-z0-9_\-])(?P<header>eyJ[A-Za-z0-9_\-]{10,1000})\.[A-Za-z0-9_\-]{2,8000}\.[A-Za-z0-9_\-]{16,1000}"
     r"(?![A-Za-z0-9_\-])"
 )
 
-AWS_SECRET_SHAPE: Final = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+AWS_SECRET_SHAPE: Final = lazy(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 
 # scheme://[user]:password@host; '/' ends the userinfo, so path segments and
 # "host:port/x@y" never read as credentials.
-URL_USERINFO: Final = re.compile(
+URL_USERINFO: Final = lazy(
     r"(?i)(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]{0,30}://(?P<user>[^\s:/?#@]{0,256}):(?P<pw>[^\s@/?#]{1,256})@"
     r"(?=[^\s/?#@]{0,255}[a-z0-9])"
 )
 # Only counted in values that are URLs (see secrets._shape_kinds); checking
 # that here with a lazy scan back to "://" would be quadratic.
-URL_QUERY_PASSWORD: Final = re.compile(r"(?i)[?&;](?:password|passwd|pwd)=(?P<pw>[^&;#\s]{1,256})")
-CONN_STRING_PASSWORD: Final = re.compile(r"(?i)(?:^|[;\s])(?:password|passwd|pwd)\s{0,4}=\s{0,4}(?P<pw>[^;\s]{1,256})")
-HEX32: Final = re.compile(r"[0-9a-fA-F]{32}")
-HEX_CIPHERTEXT: Final = re.compile(r"[0-9a-fA-F]{16,65536}")
-BASE64_CIPHERTEXT: Final = re.compile(r"[A-Za-z0-9+/_\-]{16,65536}={0,2}")
+URL_QUERY_PASSWORD: Final = lazy(r"(?i)[?&;](?:password|passwd|pwd)=(?P<pw>[^&;#\s]{1,256})")
+CONN_STRING_PASSWORD: Final = lazy(r"(?i)(?:^|[;\s])(?:password|passwd|pwd)\s{0,4}=\s{0,4}(?P<pw>[^;\s]{1,256})")
+HEX32: Final = lazy(r"[0-9a-fA-F]{32}")
+HEX_CIPHERTEXT: Final = lazy(r"[0-9a-fA-F]{16,65536}")
+BASE64_CIPHERTEXT: Final = lazy(r"[A-Za-z0-9+/_\-]{16,65536}={0,2}")
 
 # Whole-value references: pointers to a secret, never the secret itself.
-ARN: Final = re.compile(r"arn:[a-z0-9\-]{1,20}:[a-z0-9\-]{0,64}:", re.IGNORECASE)
-DYNAMIC_REFERENCE: Final = re.compile(r"\{\{resolve:[a-z\-]{2,40}:[^\s{}]{1,1024}\}\}", re.IGNORECASE)
-REFERENCE_SCHEME: Final = re.compile(
+ARN: Final = lazy(r"arn:[a-z0-9\-]{1,20}:[a-z0-9\-]{0,64}:", re.IGNORECASE)
+DYNAMIC_REFERENCE: Final = lazy(r"\{\{resolve:[a-z\-]{2,40}:[^\s{}]{1,1024}\}\}", re.IGNORECASE)
+REFERENCE_SCHEME: Final = lazy(
     r"(?:(?:ssm|ssm-secure|secretsmanager|secrets-manager|aws-?sm|sm|vault|kms|env|param|parameter|sops)"
     r"(?::|://)\S"
     # Secrets Manager names that RDS generates for the secrets it manages.
     r"|rds![a-z]{2,16}-[0-9a-f\-]{36})",
     re.IGNORECASE,
 )
-ABSOLUTE_PATH: Final = re.compile(r"(?:/|\./|~/)[A-Za-z0-9_.\-@]{1,128}(?:/[A-Za-z0-9_.\-@]{0,128}){0,32}")
-FILE_PATH: Final = re.compile(
+ABSOLUTE_PATH: Final = lazy(r"(?:/|\./|~/)[A-Za-z0-9_.\-@]{1,128}(?:/[A-Za-z0-9_.\-@]{0,128}){0,32}")
+FILE_PATH: Final = lazy(
     r"[A-Za-z0-9_.\-]{1,128}(?:/[A-Za-z0-9_.\-]{1,128}){0,32}"
     r"\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|ya?ml|txt|csv|env|ini|conf|cfg|zip|gz)",
     re.IGNORECASE,
@@ -225,13 +227,13 @@ FILE_PATH: Final = re.compile(
 
 # Placeholders as they appear in templates, docs and IaC; matched whole-value.
 PLACEHOLDER_SHAPES: Final[tuple[re.Pattern[str], ...]] = (
-    re.compile(r"<[^<>]{0,200}>"),
-    re.compile(r"\$\{[^{}]{0,200}\}"),
-    re.compile(r"\$\([^()]{0,200}\)"),
-    re.compile(r"\$[A-Z_][A-Z0-9_]{0,100}"),
-    re.compile(r"\{\{?\s{0,4}[A-Za-z0-9_.:/\-]{0,200}\s{0,4}\}\}?"),
-    re.compile(r"%\(?[A-Za-z0-9_]{0,100}\)?s|%[A-Za-z_][A-Za-z0-9_]{0,100}%"),
-    re.compile(r"(.)\1{0,300}", re.DOTALL),
+    lazy(r"<[^<>]{0,200}>"),
+    lazy(r"\$\{[^{}]{0,200}\}"),
+    lazy(r"\$\([^()]{0,200}\)"),
+    lazy(r"\$[A-Z_][A-Z0-9_]{0,100}"),
+    lazy(r"\{\{?\s{0,4}[A-Za-z0-9_.:/\-]{0,200}\s{0,4}\}\}?"),
+    lazy(r"%\(?[A-Za-z0-9_]{0,100}\)?s|%[A-Za-z_][A-Za-z0-9_]{0,100}%"),
+    lazy(r"(.)\1{0,300}", re.DOTALL),
 )
 PLACEHOLDER_WORDS: Final = frozenset(
     {
@@ -249,35 +251,33 @@ PLACEHOLDER_MARKERS: Final[tuple[str, ...]] = (
 BOOLEAN_WORDS: Final = frozenset(
     {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "enable", "disable", "y", "n"}
 )
-NUMBER: Final = re.compile(
+NUMBER: Final = lazy(
     r"[+-]?(?:\d{1,400}(?:[.,_]\d{1,400}){0,8}|\.\d{1,400})(?:[eE][+-]?\d{1,4})?(?:[munµ]?s|[mhdw]|[kmgt]i?b|%)?",
     re.IGNORECASE,
 )
-HOSTNAME: Final = re.compile(
-    r"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.){1,40}[a-z][a-z0-9\-]{0,61}[a-z0-9](?::\d{1,5})?"
-)
-EMAIL: Final = re.compile(r"[^@\s]{1,128}@[a-z0-9.\-]{1,253}\.[a-z]{2,24}", re.IGNORECASE)
-ANY_URL: Final = re.compile(r"[a-z][a-z0-9+.\-]{0,30}://\S{0,4096}", re.IGNORECASE)
-AUTH_SCHEME_PREFIX: Final = re.compile(r"(?i)(?:bearer|basic|token|apikey|api-key)\s{1,4}")
-AUTH_PARAM: Final = re.compile(r'[A-Za-z_\-]{1,40}="[^"]{0,200}"(?:,\s{0,4}[A-Za-z_\-]{1,40}="[^"]{0,200}"){0,10}')
+HOSTNAME: Final = lazy(r"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.){1,40}[a-z][a-z0-9\-]{0,61}[a-z0-9](?::\d{1,5})?")
+EMAIL: Final = lazy(r"[^@\s]{1,128}@[a-z0-9.\-]{1,253}\.[a-z]{2,24}", re.IGNORECASE)
+ANY_URL: Final = lazy(r"[a-z][a-z0-9+.\-]{0,30}://\S{0,4096}", re.IGNORECASE)
+AUTH_SCHEME_PREFIX: Final = lazy(r"(?i)(?:bearer|basic|token|apikey|api-key)\s{1,4}")
+AUTH_PARAM: Final = lazy(r'[A-Za-z_\-]{1,40}="[^"]{0,200}"(?:,\s{0,4}[A-Za-z_\-]{1,40}="[^"]{0,200}"){0,10}')
 # A whole value shaped like an Authorization header, under any variable name.
-AUTHORIZATION_VALUE: Final = re.compile(
+AUTHORIZATION_VALUE: Final = lazy(
     r"(?i)(?:(?:proxy-)?authorization\s{0,4}[:=]\s{0,4})?[\"']?(?P<scheme>bearer|basic|token)\s{1,4}"
     r"(?P<credential>[^\s\"']{1,8192})[\"']?"
 )
 # One "name = value" line of a dotenv, INI, properties or YAML blob held in a single variable.
-BLOB_LINE: Final = re.compile(
+BLOB_LINE: Final = lazy(
     r"\s{0,16}(?:export\s{1,4})?[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,127})[\"']?\s{0,8}[=:]\s{0,8}(?P<value>.{1,8192})"
 )
-BLOB_LINE_BREAK: Final = re.compile(r"\r?\n|(?:\\r)?\\n")
+BLOB_LINE_BREAK: Final = lazy(r"\r?\n|(?:\\r)?\\n")
 MAX_BLOB_LINES: Final = 200
 
 # Segments of "prod-payments-db", "AWS_IAM", "us-east-1": words joined by separators.
-SEPARATED_WORDS: Final = re.compile(
+SEPARATED_WORDS: Final = lazy(
     r"(?:[A-Z]?[a-z]{1,40}|[A-Z]{1,40}|\d{1,4})(?:[\-_./:,;](?:[A-Z]?[a-z]{1,40}|[A-Z]{1,40}|\d{1,4})){1,30}"
 )
-CAMEL_WORDS: Final = re.compile(r"(?:[A-Z][a-z]{1,40}){1,10}(?:\d{1,4})?")
-NAME_WORDS: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+CAMEL_WORDS: Final = lazy(r"(?:[A-Z][a-z]{1,40}){1,10}(?:\d{1,4})?")
+NAME_WORDS: Final = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 # Name vocabulary. A name is secret-named when one of its words (or adjacent
 # word pairs) says so and no qualifier after it turns it into metadata:

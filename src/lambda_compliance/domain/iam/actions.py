@@ -93,9 +93,10 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
 
 
-@lru_cache(maxsize=4096)
+@cache
 def expand(pattern: str) -> frozenset[str]:
-    """Every known action an Action pattern matches (lower-case), e.g. ``iam:Put*``.
+    """Every known action an Action pattern matches (lower-case), e.g. ``iam:Put*``; once per pattern
+    per process (every statement, rule and role naming ``s3:Get*`` shares one expansion).
 
     A literal action the dataset does not know yet is kept as itself: a brand-new action must
     not silently disappear from the analysis.
@@ -125,3 +126,9 @@ def expand_all(patterns: tuple[str, ...]) -> frozenset[str]:
 
 def all_actions() -> frozenset[str]:
     return expand("*")
+
+
+@cache
+def scopable_writes() -> frozenset[str]:
+    """Write and Permissions-management actions that accept a resource ARN (lower-case)."""
+    return frozenset(k for k, a in _table().actions.items() if a.level in WRITE_LEVELS and a.resource_scopable)

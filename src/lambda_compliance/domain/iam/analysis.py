@@ -26,6 +26,7 @@ Judgement calls, made here once:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from lambda_compliance.domain.iam import actions as iam_actions
 from lambda_compliance.domain.iam.policy import Statement, action_matches
@@ -86,8 +87,10 @@ def _resource_covered(deny: Statement, grant_resources: tuple[str, ...], grant_n
 # ------------------------------------------------------------------------------------ analysis
 
 
+@lru_cache(maxsize=4096)
 def statement_actions(stmt: Statement) -> frozenset[str]:
-    """Concrete actions a statement's Action/NotAction names (lower-case)."""
+    """Concrete actions a statement's Action/NotAction names (lower-case); once per statement
+    (a statement shared by many roles, or a Deny met by every Allow, is expanded once)."""
     named = iam_actions.expand_all(stmt.actions)
     return iam_actions.all_actions() - named if stmt.not_action else named
 
@@ -104,7 +107,17 @@ def _boundary_actions(boundary: PolicySource) -> frozenset[str]:
 
 
 def analyse(sources: Sequence[PolicySource], boundary: PolicySource | None = None) -> EffectivePermissions:
-    """Effective Allow minus explicit unconditional Deny across all of an identity's policies."""
+    """Effective Allow minus explicit unconditional Deny across all of an identity's policies.
+
+    Memoised per process by the policies themselves (names, kinds, ARNs and parsed statements): roles
+    with the same documents, and a warm Lambda's next invocation, reuse one analysis and the
+    findings derived from it (``EffectivePermissions.derived``).
+    """
+    return _analyse(tuple(sources), boundary)
+
+
+@lru_cache(maxsize=256)
+def _analyse(sources: tuple[PolicySource, ...], boundary: PolicySource | None) -> EffectivePermissions:
     denies = [s for src in sources for s in src.statements if not s.allows and not s.conditions]
     ceiling = _boundary_actions(boundary) if boundary is not None else None
     grants = []
@@ -142,6 +155,10 @@ def _by_risk(actions: Iterable[str]) -> tuple[str, ...]:
 def admin_grants(perms: EffectivePermissions) -> list[Finding]:
     """``*`` or ``svc:*`` on every resource for the sensitive services, and admin policies by name,
     each after the explicit Denies and the permissions boundary."""
+    return list(perms.derived("admin", lambda: tuple(_admin_grants(perms))))
+
+
+def _admin_grants(perms: EffectivePermissions) -> list[Finding]:
     findings: list[Finding] = []
     named = set()
     for src in perms.sources:
@@ -206,15 +223,16 @@ def wildcard_resource_writes(perms: EffectivePermissions, exempt: Iterable[str] 
     Lambda's VPC access policy). Actions that accept no resource ARN are never findings.
     """
     exempt = tuple(exempt)
+    return list(perms.derived(("wildcard-resource", exempt), lambda: tuple(_wildcard_resource_writes(perms, exempt))))
+
+
+def _wildcard_resource_writes(perms: EffectivePermissions, exempt: tuple[str, ...]) -> list[Finding]:
     findings = []
     for grant in perms.grants:
         if not grant.all_resources:
             continue
         writes = []
-        for action in grant.actions:
-            info = iam_actions.info(action)
-            if info is None or info.level not in iam_actions.WRITE_LEVELS or not info.resource_scopable:
-                continue
+        for action in grant.actions & iam_actions.scopable_writes():
             if not grant.every_resource_of(action):
                 continue
             if any(action_matches(p, action) for p in exempt):

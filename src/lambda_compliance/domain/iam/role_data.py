@@ -24,7 +24,6 @@ that only needs policy names (inline policies, boundary) still decides.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
@@ -37,6 +36,7 @@ from lambda_compliance.domain.iam.policy import PolicyError, Statement, parse_po
 from lambda_compliance.domain.iam.trust_policy import admits, arn_account
 from lambda_compliance.runtime.aws_reader import AwsReader
 from lambda_compliance.runtime.ci import ConfigItem, MalformedConfigurationItem
+from lambda_compliance.runtime.lazy import lazy
 from lambda_compliance.runtime.rulebase import ComplianceRule, not_applicable
 
 ROLE_TYPE = "AWS::IAM::Role"
@@ -53,7 +53,7 @@ ROLE_READ_ACTIONS = (
     "iam:GetPolicyVersion",
 )
 ROLE_RELATED_TYPES = (ROLE_TYPE, POLICY_TYPE)
-_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(?P<account>\d{12}):role/(?:.*/)?(?P<name>[\w+=,.@-]+)$")
+_ROLE_ARN = lazy(r"^arn:aws[\w-]*:iam::(?P<account>\d{12}):role/(?:.*/)?(?P<name>[\w+=,.@-]+)$")
 
 
 @dataclass(frozen=True)

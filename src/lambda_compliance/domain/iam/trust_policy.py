@@ -22,10 +22,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lambda_compliance.domain.iam.policy import Statement, action_matches, source_restriction
+from lambda_compliance.runtime.lazy import lazy
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
-_ROOT_ARN = re.compile(r"arn:aws[\w-]*:iam::(?P<account>\d{12}):root", re.IGNORECASE)
-_IAM_ARN = re.compile(r"arn:aws[\w-]*:(?:iam|sts)::(?P<account>\d{12}):.+", re.IGNORECASE)
+_ACCOUNT_ID = lazy(r"\d{12}")
+_ROOT_ARN = lazy(r"arn:aws[\w-]*:iam::(?P<account>\d{12}):root", re.IGNORECASE)
+_IAM_ARN = lazy(r"arn:aws[\w-]*:(?:iam|sts)::(?P<account>\d{12}):.+", re.IGNORECASE)
 LAMBDA_SERVICES = frozenset({"lambda.amazonaws.com", "edgelambda.amazonaws.com"})
 ASSUME_ACTIONS = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
 

@@ -15,15 +15,17 @@ covers every object too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from lambda_compliance.domain.iam.policy import Statement, parse_policy
+from lambda_compliance.runtime.lazy import lazy
 
 PolicyKind = Literal["inline", "customer-managed", "aws-managed", "boundary"]
 
-_AWS_MANAGED_ARN = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
-_SEGMENTS = re.compile(r"[/:]")
+_AWS_MANAGED_ARN = lazy(r"^arn:aws[\w-]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
+_SEGMENTS = lazy(r"[/:]")
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,18 @@ class EffectivePermissions:
     sources: tuple[PolicySource, ...]
     grants: tuple[Grant, ...]
     boundary: PolicySource | None = None
+    # Findings derived from these permissions, by question: a role shared by many functions is
+    # judged once, not once per function and rule (see ``derived``).
+    _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per ``key`` for these permissions. Racing threads may both compute it;
+        the answer is the same, so either may win."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
 
     def grants_for(self, action: str) -> list[Grant]:
         action = action.lower()
