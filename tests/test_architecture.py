@@ -109,6 +109,20 @@ def violations() -> list[str]:
                 ]
         if not under(module, TESTING):
             found += [f"{rel}: imports {m} (only tests may)" for m in sorted(internal) if under(m, TESTING)]
+        # The scan path runs downwards: the CLI builds a request, the scanner answers a result, reports
+        # render it; nothing below the CLI calls back into it, and the scanner never renders.
+        if not under(module, f"{PKG}.cli") and module != f"{PKG}.__main__":
+            found += [
+                f"{rel}: imports {m} (nothing calls back into the CLI)"
+                for m in sorted(internal)
+                if under(m, f"{PKG}.cli")
+            ]
+        if under(module, f"{PKG}.scanner"):
+            found += [
+                f"{rel}: imports {m} (the scanner does not render)"
+                for m in sorted(internal)
+                if under(m, f"{PKG}.report")
+            ]
     for path in rule_files():
         internal, external = imports(path)
         rel = path.relative_to(ROOT)
@@ -145,6 +159,12 @@ def test_the_layers_import_only_downwards() -> None:
         ),
         ("report/x.py", "from lambda_compliance.demo import payments\n", "only the CLI may"),
         ("packs/x.py", "from lambda_compliance.testing import lambda_ci\n", "only tests may"),
+        (
+            "report/x.py",
+            "def f():\n    from lambda_compliance.cli import UsageError\n",
+            "nothing calls back into the CLI",
+        ),
+        ("scanner/x.py", "from lambda_compliance.report import compliance\n", "the scanner does not render"),
     ],
 )
 def test_a_wrong_import_is_named(

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from lambda_compliance.scanner.engine import Outcome
+from lambda_compliance.scanner.result import ScanResult, configuration, exemption_report
 from lambda_compliance.scanner.scan import ScanReport
 
 Renderer = Callable[..., str | None]
@@ -89,6 +90,46 @@ def build_document(reports: list[ScanReport], rules: Iterable[Any]) -> dict[str,
             "rules": sorted(rule.rule_name() for rule in rules),
         },
     }
+
+
+def document(result: ScanResult) -> dict[str, Any]:
+    """The scan as the document every format renders: ``build_document``'s keys, where the scan came
+    from, the configuration and exemptions in force, and the per-framework clause data."""
+    from lambda_compliance.report import compliance
+
+    evaluations = [r.as_dict() for r in result.evaluations]
+    errors = [e.as_dict() for e in result.errors]
+    doc: dict[str, Any] = {
+        "evaluations": evaluations,
+        "errors": errors,
+        "summary": summarise(evaluations, errors),
+        "scan": {"targets": [t.as_dict() for t in result.targets], "rules": list(result.rules)},
+    }
+    if result.locations is not None:
+        _locate(doc, result.locations)
+    doc["failedTargets"] = result.failed_targets
+    if result.aws_managed_policies is not None:
+        doc["scan"]["awsManagedPolicies"] = result.aws_managed_policies
+    if result.remediation is not None:
+        doc.update(result.remediation)
+    doc["exemptions"] = result.exemptions
+    doc["configuration"] = result.configuration
+    return compliance.enrich(doc, result.framework)
+
+
+def _locate(doc: dict[str, Any], locations: dict[str, Any]) -> None:
+    """Each evaluation and error of a template scan names the file and line of its resource."""
+    for entry in [*doc["evaluations"], *doc["errors"]]:
+        where = locations.get(entry.get("resourceId") or "")
+        if where is not None:
+            entry["location"] = {"file": where.path, "line": where.line, "logicalId": where.logical_id}
+
+
+def attach_configuration(doc: dict[str, Any], settings: Any) -> None:
+    """A document read from elsewhere (a deployed Config): the parameters in force and the exemptions."""
+    rows = ((e["rule"], e["annotation"], e["resourceId"]) for e in doc["evaluations"])
+    doc["exemptions"] = exemption_report(settings, rows)
+    doc["configuration"] = configuration(settings)
 
 
 def finding_id(evaluation: dict[str, Any]) -> str:

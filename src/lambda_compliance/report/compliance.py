@@ -57,15 +57,7 @@ METRIC_LABEL = (
 SCOPE_EVIDENCE = "Confirmation that the scanned accounts and regions are the whole in-scope population."
 
 
-def framework_rules(rules: Sequence[Any], key: str) -> list[Any]:
-    """The rules mapped to framework ``key`` (``--framework``); ValueError names the choices."""
-    if key not in frameworks.FRAMEWORKS:
-        raise ValueError(f"unknown framework '{key}' (choose from {', '.join(frameworks.FRAMEWORKS)})")
-    mapped = set(frameworks.rules_for_framework(key))
-    chosen = [r for r in rules if r.rule_name() in mapped]
-    if not chosen:
-        raise ValueError(f"no selected rule evidences a {key} clause")
-    return chosen
+framework_rules = frameworks.framework_rules  # ``--framework``: the selection lives with the mappings
 
 
 def rule_metadata(names: Iterable[str]) -> dict[str, dict[str, Any]]:
