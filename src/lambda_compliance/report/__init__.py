@@ -2,7 +2,8 @@
 
 Format modules in this package expose ``FORMAT`` (its name) and
 ``render(document, console) -> str | None`` (a string to write, or None when it
-printed to the console itself). They are discovered, so a new format is one
+printed to the console itself), and may add ``write(document, handle)`` that
+streams the same text to a file. They are discovered, so a new format is one
 new module.
 """
 
@@ -139,6 +140,17 @@ def finding_id(evaluation: dict[str, Any]) -> str:
     resource = hashlib.sha256(f"{evaluation['resourceType']}|{evaluation['resourceId']}".encode()).hexdigest()[:32]
     account, region = evaluation.get("accountId") or "-", evaluation.get("region") or "-"
     return f"lambda-compliance/{account}/{region}/{evaluation['rule']}/{resource}"
+
+
+@cache
+def writers() -> dict[str, Callable[[dict[str, Any], Any], None]]:
+    """Formats that can also stream to an open text file (``write(document, handle)``), by name."""
+    found = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "FORMAT") and hasattr(module, "write"):
+            found[module.FORMAT] = module.write
+    return found
 
 
 @cache

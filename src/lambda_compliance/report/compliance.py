@@ -390,7 +390,11 @@ def write_reports(
     written = []
     for fmt in formats:
         path = out / f"lambda-compliance.{fmt}"
-        path.write_text(report.renderers()[fmt](document, None) or "", encoding="utf-8")
+        if fmt in report.writers():
+            with path.open("w", encoding="utf-8") as handle:
+                report.writers()[fmt](document, handle)
+        else:
+            path.write_text(report.renderers()[fmt](document, None) or "", encoding="utf-8")
         written.append(str(path))
     if "csv" in formats:
         from lambda_compliance.report import csv_format

@@ -74,11 +74,17 @@ def emit(document: dict[str, Any], options: OutputOptions, note: Callable[[str],
             if options.format == "table":
                 with path.open("w", encoding="utf-8") as handle:
                     renderer(document, Console(file=handle, width=160, no_color=True))
+            elif options.format in report.writers():
+                with path.open("w", encoding="utf-8") as handle:
+                    report.writers()[options.format](document, handle)
             else:
                 path.write_text(renderer(document, None) or "", encoding="utf-8")
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror}") from None
         note(f"wrote {options.format} report to {path}")
+        return
+    if options.format in report.writers():
+        report.writers()[options.format](document, sys.stdout)
         return
     text = renderer(document, Console())
     if text is not None:
