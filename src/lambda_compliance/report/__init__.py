@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from lambda_compliance.scanner import engine
 from lambda_compliance.scanner.engine import Outcome
 from lambda_compliance.scanner.result import ScanResult, configuration, exemption_report
 from lambda_compliance.scanner.scan import ScanReport
@@ -44,14 +45,16 @@ def skipped_summary(errors: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def summarise(results: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
-    results = list(results)
     skipped = skipped_summary(errors)
-    by_compliance = Counter(r["compliance"] for r in results)
+    by_compliance: Counter[str] = Counter()
     per_rule: dict[str, Counter[str]] = {}
-    for r in results:
+    total = 0
+    for r in results:  # one pass: ``results`` may be rows made as they are read
+        total += 1
+        by_compliance[r["compliance"]] += 1
         per_rule.setdefault(r["rule"], Counter())[r["compliance"]] += 1
     return {
-        "total": len(results),
+        "total": total,
         "COMPLIANT": by_compliance.get("COMPLIANT", 0),
         "NON_COMPLIANT": by_compliance.get("NON_COMPLIANT", 0),
         "NOT_APPLICABLE": by_compliance.get("NOT_APPLICABLE", 0),
@@ -97,8 +100,13 @@ def document(result: ScanResult) -> dict[str, Any]:
     """The scan as the document every format renders: ``build_document``'s keys, where the scan came
     from, the configuration and exemptions in force, and the per-framework clause data."""
     from lambda_compliance.report import compliance
+    from lambda_compliance.report.rows import Rows
 
-    evaluations = [r.as_dict() for r in result.evaluations]
+    evaluations: list[dict[str, Any]]
+    if result.locations is not None:  # a template scan adds each row's location: rows that are kept
+        evaluations = [r.as_dict() for r in result.evaluations]
+    else:  # made when read: a large scan's document never holds one dict per evaluation
+        evaluations = Rows(result.evaluations, engine.Result.as_dict)
     errors = [e.as_dict() for e in result.errors]
     doc: dict[str, Any] = {
         "evaluations": evaluations,

@@ -40,7 +40,15 @@ class Result:
     region: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {
+            "rule": self.rule,
+            "resourceType": self.resourceType,
+            "resourceId": self.resourceId,
+            "compliance": self.compliance,
+            "annotation": self.annotation,
+            "accountId": self.accountId,
+            "region": self.region,
+        }
 
 
 @dataclass(frozen=True, slots=True)
