@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -108,37 +107,6 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     view.add_argument("--quiet", "-q", action="store_true", help="table: the summary line only (and the exit status)")
 
 
-@contextmanager
-def _progress(enabled: bool):  # type: ignore[no-untyped-def]
-    from lambda_compliance.scanner.collectors import ProgressSink
-
-    if not enabled:
-        yield ProgressSink()
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        TextColumn("[bold]scanning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task("scan", total=0)
-
-    class Bar(ProgressSink):
-        def add_total(self, n: int) -> None:
-            progress.update(task, total=(progress.tasks[0].total or 0) + n)
-
-        def advance(self, n: int = 1) -> None:
-            progress.advance(task, n)
-
-    with progress:
-        yield Bar()
-
-
 def _session(args: argparse.Namespace) -> Any:
     from lambda_compliance import scanner
 
@@ -203,10 +171,11 @@ def _run_scan(args: argparse.Namespace, stack: Any) -> int:
     """Parse the arguments into one ScanRequest, run it, render the ScanResult, answer the exit status."""
     import dataclasses
 
-    from lambda_compliance import report, scanner
+    from lambda_compliance import report
+    from lambda_compliance.report.progress import progress_bar
 
     request = _scan_request(args)
-    with _progress(not args.no_progress and sys.stderr.isatty()) as sink:
+    with progress_bar(not args.no_progress and sys.stderr.isatty()) as sink:
         if args.demo:
             from lambda_compliance.demo import running_demo
 
@@ -216,12 +185,12 @@ def _run_scan(args: argparse.Namespace, stack: Any) -> int:
                 request.source, session=estate.session, home_region=estate.region, endpoint_url=estate.endpoint_url
             )
             request = dataclasses.replace(request, source=source)
-        result = _call_aws(lambda: scanner.run(request, progress=sink))
+        result = _scan(request, sink)
         if args.remediate:
             from lambda_compliance.remediation import demo as remediation_demo
 
             remediated = remediation_demo.remediate(estate, result)
-            result = _call_aws(lambda: scanner.run(request, progress=sink))  # the same scan, after the fixes
+            result = _scan(request, sink)  # the same scan, after the fixes
             result.remediation = remediation_demo.attachment(remediated)
     for target in result.failed_targets:
         print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
@@ -240,6 +209,16 @@ def _run_scan(args: argparse.Namespace, stack: Any) -> int:
         )
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if summary["NON_COMPLIANT"] > 0 or result.failed else EXIT_OK
+
+
+def _scan(request: Any, sink: Any) -> Any:
+    from lambda_compliance import scanner
+    from lambda_compliance.scanner.request import ScanInputError
+
+    try:
+        return scanner.run(request, progress=sink)
+    except ScanInputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _scan_request(args: argparse.Namespace) -> Any:
