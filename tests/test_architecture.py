@@ -123,6 +123,20 @@ def violations() -> list[str]:
             ]
         else:
             found += [f"{rel}: imports {m} (nothing imports the hook)" for m in sorted(internal) if under(m, HOOK)]
+        # The scan path runs downwards: the CLI builds a request, the scanner answers a result, reports
+        # render it; nothing below the CLI calls back into it, and the scanner never renders.
+        if not under(module, f"{PKG}.cli") and module != f"{PKG}.__main__":
+            found += [
+                f"{rel}: imports {m} (nothing calls back into the CLI)"
+                for m in sorted(internal)
+                if under(m, f"{PKG}.cli")
+            ]
+        if under(module, f"{PKG}.scanner"):
+            found += [
+                f"{rel}: imports {m} (the scanner does not render)"
+                for m in sorted(internal)
+                if under(m, f"{PKG}.report")
+            ]
     for path in rule_files():
         internal, external = imports(path)
         rel = path.relative_to(ROOT)
@@ -162,6 +176,12 @@ def test_the_layers_import_only_downwards() -> None:
         ("hook/x.py", "from lambda_compliance.report import json_format\n", "the hook function does not ship it"),
         ("hook/x.py", "def f():\n    import lambda_compliance.packs\n", "does not ship it"),
         ("scanner/x.py", "from lambda_compliance.hook import handler\n", "nothing imports the hook"),
+        (
+            "report/x.py",
+            "def f():\n    from lambda_compliance.cli import UsageError\n",
+            "nothing calls back into the CLI",
+        ),
+        ("scanner/x.py", "from lambda_compliance.report import compliance\n", "the scanner does not render"),
     ],
 )
 def test_a_wrong_import_is_named(

@@ -451,3 +451,14 @@ def normalise_clause_id(key: str, raw_id: str) -> str:
     if key == "soc2":
         return text.upper()
     return text
+
+
+def framework_rules(rules: Iterable[Any], key: str) -> list[Any]:
+    """The rules mapped to framework ``key`` (``--framework``); ValueError names the choices."""
+    if key not in FRAMEWORKS:
+        raise ValueError(f"unknown framework '{key}' (choose from {', '.join(FRAMEWORKS)})")
+    mapped = set(rules_for_framework(key))
+    chosen = [r for r in rules if r.rule_name() in mapped]
+    if not chosen:
+        raise ValueError(f"no selected rule evidences a {key} clause")
+    return chosen

@@ -10,12 +10,10 @@ the scan is partial, whatever else it found.
 from __future__ import annotations
 
 import argparse
-import functools
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,57 +107,10 @@ def _configure_scan(p: argparse.ArgumentParser) -> None:
     view.add_argument("--quiet", "-q", action="store_true", help="table: the summary line only (and the exit status)")
 
 
-def _select_rules(args: argparse.Namespace) -> list[Any]:
-    from lambda_compliance import catalog
-
-    try:
-        rules = list(catalog.select_rules(args.rules, args.family))
-    except KeyError as exc:
-        raise UsageError(str(exc.args[0])) from None
-    if not rules:
-        raise UsageError("no rules selected")
-    return rules
-
-
-@contextmanager
-def _progress(enabled: bool):  # type: ignore[no-untyped-def]
-    from lambda_compliance.scanner.collectors import ProgressSink
-
-    if not enabled:
-        yield ProgressSink()
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        TextColumn("[bold]scanning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task("scan", total=0)
-
-    class Bar(ProgressSink):
-        def add_total(self, n: int) -> None:
-            progress.update(task, total=(progress.tasks[0].total or 0) + n)
-
-        def advance(self, n: int = 1) -> None:
-            progress.advance(task, n)
-
-    with progress:
-        yield Bar()
-
-
 def _session(args: argparse.Namespace) -> Any:
-    import boto3
-    from botocore.exceptions import ProfileNotFound
+    from lambda_compliance import scanner
 
-    try:
-        return boto3.Session(profile_name=args.profile) if args.profile else boto3.Session()
-    except ProfileNotFound:
-        raise UsageError(f"AWS profile '{args.profile}' not found") from None
+    return _call_aws(lambda: scanner.session(args.profile))
 
 
 def load_settings(args: argparse.Namespace) -> Any:
@@ -193,14 +144,6 @@ def _config_path(args: argparse.Namespace) -> str | Path | None:
     return None
 
 
-def _display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def _read_json_argument(raw: str, flag: str) -> Any:
     import json
 
@@ -225,112 +168,110 @@ def run_scan(args: argparse.Namespace) -> int:
 
 
 def _run_scan(args: argparse.Namespace, stack: Any) -> int:
+    """Parse the arguments into one ScanRequest, run it, render the ScanResult, answer the exit status."""
+    import dataclasses
+
     from lambda_compliance import report
-    from lambda_compliance.scanner import engine, scan
+    from lambda_compliance.report.progress import progress_bar
+
+    request = _scan_request(args)
+    with progress_bar(not args.no_progress and sys.stderr.isatty()) as sink:
+        if args.demo:
+            from lambda_compliance.demo import running_demo
+
+            logging.getLogger("werkzeug").setLevel(logging.ERROR)
+            estate = stack.enter_context(running_demo())
+            source = dataclasses.replace(
+                request.source, session=estate.session, home_region=estate.region, endpoint_url=estate.endpoint_url
+            )
+            request = dataclasses.replace(request, source=source)
+        result = _scan(request, sink)
+        if args.remediate:
+            from lambda_compliance.remediation import demo as remediation_demo
+
+            remediated = remediation_demo.remediate(estate, result)
+            result = _scan(request, sink)  # the same scan, after the fixes
+            result.remediation = remediation_demo.attachment(remediated)
+    for target in result.failed_targets:
+        print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
+    document = report.document(result)
+    _write(document, request.output)
+    if args.to_security_hub:
+        session = result.session or _session(args)
+        endpoint = result.endpoint_url if result.session is not None else args.endpoint_url
+        _publish(document, session, endpoint)
+    summary = document["summary"]
+    if summary["SKIPPED"] and args.require_complete:
+        # Partial beats findings: a gate asking for a complete evaluation must not read 1 as "ran fully".
+        print(
+            f"error: {summary['SKIPPED']} evaluations skipped: the scan is incomplete (--require-complete)",
+            file=sys.stderr,
+        )
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if summary["NON_COMPLIANT"] > 0 or result.failed else EXIT_OK
+
+
+def _scan(request: Any, sink: Any) -> Any:
+    from lambda_compliance import scanner
+    from lambda_compliance.scanner.request import ScanInputError
+
+    try:
+        return scanner.run(request, progress=sink)
+    except ScanInputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _scan_request(args: argparse.Namespace) -> Any:
+    """The arguments as a ScanRequest; a combination that cannot run is a UsageError before any scan."""
+    from lambda_compliance.report.output import OutputOptions
+    from lambda_compliance.scanner.request import (
+        AccountSource,
+        RuleSelection,
+        ScanRequest,
+        SnapshotSource,
+        TemplateSource,
+    )
 
     if sum(bool(x) for x in (args.snapshot, args.demo, args.template)) > 1:
         raise UsageError("choose one of --snapshot, --demo and --template")
     overrides = _overrides(args.parameter_overrides)
     if overrides and not args.template:
         raise UsageError("--parameter-overrides goes with --template")
-    if getattr(args, "remediate", False) and not args.demo:
+    if args.remediate and not args.demo:
         raise UsageError("--remediate changes the demo estate only: use it with --demo")
-    if args.format not in report.renderers():
-        raise UsageError(f"unknown format '{args.format}' (choose from {', '.join(sorted(report.renderers()))})")
+    output = OutputOptions(
+        format=args.format,
+        path=args.output,
+        reports_dir=args.reports,
+        details=args.details,
+        quiet=args.quiet,
+        demo=bool(args.demo),
+    )
+    _checked(output.check)
     settings = load_settings(args)
-    rules = settings.enabled(_select_rules(args))
-    if not rules:
-        raise UsageError("every selected rule is disabled in the configuration")
-    if args.framework:
-        from lambda_compliance.report import compliance
-
-        try:
-            rules = compliance.framework_rules(rules, args.framework)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-    parameters = settings.all_rule_parameters(rules)
-    show_progress = not args.no_progress and sys.stderr.isatty()
-    failed_targets: list[dict[str, str]] = []
-    remediated = None
-    hub: tuple[Any, str | None] | None = None  # (session, endpoint) that --to-security-hub imports through
-    try:
-        with _progress(show_progress) as sink:
-            if args.template:
-                from lambda_compliance.scanner.templates import TemplateError, scan_templates
-
-                try:
-                    template_scan = scan_templates(
-                        args.template, rules, overrides=overrides, parameters=parameters, progress=sink
-                    )
-                except TemplateError as exc:
-                    raise UsageError(str(exc)) from None
-                reports = [template_scan.report]
-            elif args.snapshot:
-                from lambda_compliance.scanner.snapshot import SnapshotError, read_snapshot
-
-                try:
-                    snap = read_snapshot(args.snapshot)
-                except SnapshotError as exc:
-                    raise UsageError(str(exc)) from None
-                reports = scan.scan_snapshot(rules, snap.items, parameters=parameters, progress=sink)
-            elif args.demo:
-                from lambda_compliance.demo import running_demo
-
-                logging.getLogger("werkzeug").setLevel(logging.ERROR)
-                estate = stack.enter_context(running_demo())
-                hub = (estate.session, estate.endpoint_url)
-                scan_estate = functools.partial(
-                    _scan_targets,
-                    scan,
-                    rules,
-                    estate.session,
-                    estate.region,
-                    estate.endpoint_url,
-                    sink,
-                    parameters,
-                    args,
-                    settings,
-                )
-                reports, failed_targets = scan_estate()
-                if getattr(args, "remediate", False):
-                    from lambda_compliance.remediation import demo as remediation_demo
-
-                    remediated = remediation_demo.remediate(estate, rules, reports)
-                    reports, failed_targets = scan_estate()  # the same scan, after the fixes
-            else:
-                session = _session(args)
-                hub = (session, args.endpoint_url)
-                region = args.region or session.region_name or "us-east-1"
-                reports, failed_targets = _scan_targets(
-                    scan, rules, session, region, args.endpoint_url, sink, parameters, args, settings
-                )
-    except engine.InvalidRuleParameters as exc:
-        raise UsageError(f"invalid rule parameters: {exc}") from None
-    document = report.build_document(reports, rules)
+    source: Any
     if args.template:
-        _locate(document, template_scan.locations)
-    document["failedTargets"] = failed_targets
-    if args.snapshot:  # which AWS managed policy versions the offline verdicts rest on
-        from lambda_compliance.scanner import aws_managed_policies
-
-        document["scan"]["awsManagedPolicies"] = aws_managed_policies.dataset_info()
-    if remediated is not None:
-        remediation_demo.attach(document, remediated)
-    attach_configuration(document, settings)
-    for target in failed_targets:
-        print(f"error: {target['target']} {target['region']}: {target['message']}", file=sys.stderr)
-    _add_compliance(document, args)
-    _emit(document, args)
-    if getattr(args, "to_security_hub", False):
-        _to_security_hub(document, *(hub or (_session(args), args.endpoint_url)))
-    failed = any(e.get("kind", "error") == "error" for e in document["errors"]) or bool(failed_targets)
-    findings = document["summary"]["NON_COMPLIANT"] > 0 or failed
-    skipped = document["summary"]["SKIPPED"]
-    if skipped and getattr(args, "require_complete", False):
-        # Partial beats findings: a gate asking for a complete evaluation must not read 1 as "ran fully".
-        print(f"error: {skipped} evaluations skipped: the scan is incomplete (--require-complete)", file=sys.stderr)
-        return EXIT_INCOMPLETE
-    return EXIT_FINDINGS if findings else EXIT_OK
+        source = TemplateSource(tuple(args.template), tuple(overrides.items()))
+    elif args.snapshot:
+        source = SnapshotSource(args.snapshot)
+    else:
+        regions: Any = None
+        if args.regions:
+            regions = (
+                "all"
+                if args.regions.strip() == "all"
+                else tuple(r.strip() for r in args.regions.split(",") if r.strip())
+            )
+        source = AccountSource(
+            profile=args.profile,
+            region=args.region,
+            endpoint_url=args.endpoint_url,
+            regions=regions,
+            role_arns=tuple(args.role_arn),
+            org_role=args.org_role,
+        )
+    selection = RuleSelection(args.rules, args.family, args.framework)
+    return ScanRequest(source=source, settings=settings, rules=selection, output=output)
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:
@@ -343,222 +284,56 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _locate(document: dict[str, Any], locations: Mapping[str, Any]) -> None:
-    """Each evaluation and error of a template scan names the file and line of its resource."""
-    for entry in [*document["evaluations"], *document["errors"]]:
-        where = locations.get(entry.get("resourceId") or "")
-        if where is not None:
-            entry["location"] = {"file": where.path, "line": where.line, "logicalId": where.logical_id}
-
-
-def _add_compliance(document: dict[str, Any], args: argparse.Namespace) -> None:
-    """Per-framework clause data (every format reads it), and ``--reports DIR``: every file format at once."""
-    from lambda_compliance.report import compliance
-
-    compliance.enrich(document, getattr(args, "framework", None))
-    if getattr(args, "reports", None):
-        try:
-            written = compliance.write_reports(document, args.reports)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.reports}: {exc.strerror}") from None
-        print(f"wrote reports: {', '.join(written)}", file=sys.stderr)
-
-
-def _to_security_hub(document: dict[str, Any], session: Any, endpoint: str | None) -> None:
-    """Import the findings into Security Hub of the credentials' account; one line per region on stderr."""
-    from botocore.config import Config
-
-    from lambda_compliance.report import security_hub
-
-    config = Config(retries={"mode": "standard", "total_max_attempts": 5})
-
-    def client(region: str) -> Any:
-        return session.client("securityhub", region_name=region, endpoint_url=endpoint, config=config)
-
-    region = session.region_name or "us-east-1"
-    account = _call_aws(
-        lambda: session.client("sts", region_name=region, endpoint_url=endpoint).get_caller_identity()["Account"]
-    )
-    try:
-        results = _call_aws(lambda: security_hub.publish(document, client, account))
-    except security_hub.ImportFailed as exc:
-        raise UsageError(str(exc)) from None
-    for result in results:
-        print(result.line(), file=sys.stderr)
-
-
-def attach_configuration(document: dict[str, Any], settings: Any) -> None:
-    """The parameters in force and the exemptions (with approver and expiry) every report format shows."""
-    document["exemptions"] = _exemption_report(settings, document)
-    document["configuration"] = {
-        "file": _display_path(settings.path) if settings.path else None,
-        "parameters": {rule: dict(values) for rule, values in settings.parameters.items() if values},
-        "disabled": sorted(settings.disabled),
-    }
-
-
-def _exemption_report(settings: Any, document: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every configured exemption with its status and the resources it exempted in this scan."""
-    from lambda_compliance.runtime import annotations, clock
-
-    today = clock.today()
-    out = []
-    for exemption in settings.exemptions:
-        applied = sorted(
-            {
-                e["resourceId"]
-                for e in document["evaluations"]
-                if exemption.applies_to_rule(e["rule"]) and e["annotation"] == annotations.exempt(exemption.reason)
-            }
-        )
-        status = "expired" if exemption.expired(today) else "active"
-        out.append({**exemption.as_json(), "status": status, "applied_to": applied})
-    return out
-
-
-def _scan_targets(
-    scan: Any,
-    rules: list[Any],
-    session: Any,
-    region: str,
-    endpoint: str | None,
-    sink: Any,
-    parameters: dict[str, Any],
-    args: argparse.Namespace,
-    settings: Any,
-) -> tuple[list[Any], list[dict[str, str]]]:
-    """Scan every (account, region) target concurrently; a failing target is reported, the others complete."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from lambda_compliance.scanner import targets
-
-    regions: Any = settings.regions
-    if args.regions:
-        regions = "all" if args.regions.strip() == "all" else [r.strip() for r in args.regions.split(",") if r.strip()]
-    elif args.region:
-        regions = [args.region]
-    role_arns = list(args.role_arn) or list(settings.role_arns)
-    org_role = args.org_role or settings.org_role
-    resolved, errors = _call_aws(
-        lambda: targets.resolve(
-            session, region, regions=regions, role_arns=role_arns, org_role=org_role, endpoint_url=endpoint
-        )
-    )
-    failed = [e.as_dict() for e in errors]
-    if not resolved:
-        if failed:
-            return [], failed
-        raise UsageError("nothing to scan")
-
-    def one(target: Any) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        from lambda_compliance.scanner.engine import describe_error
-
-        try:
-            return _call_aws(
-                lambda: scan.scan_account(
-                    rules,
-                    session=target.session,
-                    region=target.region,
-                    endpoint_url=endpoint,
-                    parameters=parameters,
-                    progress=sink,
-                )
-            )
-        except UsageError as exc:
-            if len(resolved) == 1 and not failed:
-                raise
-            return targets.TargetError(target.label, target.region, str(exc))
-        except (ClientError, BotoCoreError) as exc:  # a region or account that fails must not stop the others
-            return targets.TargetError(target.label, target.region, describe_error(exc))
-
-    reports = []
-    with ThreadPoolExecutor(max_workers=min(4, len(resolved))) as pool:
-        for result in pool.map(one, resolved):
-            if isinstance(result, targets.TargetError):
-                failed.append(result.as_dict())
-            else:
-                reports.append(result)
-    return reports, failed
-
-
-def _call_aws(call: Callable[[], Any]) -> Any:
-    """Run ``call``; credential, region and endpoint problems become one-line usage errors."""
-    from botocore.exceptions import (
-        ClientError,
-        EndpointConnectionError,
-        NoCredentialsError,
-        NoRegionError,
-        PartialCredentialsError,
-    )
+def _checked(call: Callable[[], Any]) -> Any:
+    """Run ``call``; a report that cannot be written as asked is a UsageError."""
+    from lambda_compliance.report.output import OutputError
 
     try:
         return call()
-    except (NoCredentialsError, PartialCredentialsError):
-        raise UsageError("no AWS credentials found (set a profile with --profile or AWS_PROFILE)") from None
-    except NoRegionError:
-        raise UsageError("no AWS region set (use --region)") from None
-    except EndpointConnectionError as exc:
-        raise UsageError(f"cannot reach AWS endpoint {exc.kwargs.get('endpoint_url', '')}") from None
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code in CREDENTIAL_ERRORS:
-            raise UsageError(f"AWS rejected the credentials or permissions ({code} on {exc.operation_name})") from None
-        raise
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
 
 
-CREDENTIAL_ERRORS = frozenset(
-    {
-        "InvalidClientTokenId",
-        "ExpiredToken",
-        "UnrecognizedClientException",
-        "SignatureDoesNotMatch",
-        "AccessDenied",
-        "AccessDeniedException",
-        "ExpiredTokenException",
-        "AuthFailure",
-        "OptInRequired",
-    }
-)
+def _write(document: dict[str, Any], options: Any) -> None:
+    from lambda_compliance.report import output
+
+    _checked(lambda: output.write(document, options))
+
+
+def _publish(document: dict[str, Any], session: Any, endpoint: str | None) -> None:
+    from lambda_compliance.report import security_hub
+
+    try:
+        lines = _call_aws(lambda: security_hub.import_document(document, session, endpoint))
+    except security_hub.ImportFailed as exc:
+        raise UsageError(str(exc)) from None
+    for line in lines:
+        print(line, file=sys.stderr)
+
+
+def _call_aws(call: Callable[[], Any]) -> Any:
+    """Run ``call``; what the scanner says the user can fix (credentials, region, input) is a UsageError."""
+    from lambda_compliance.scanner.clients import call_aws
+    from lambda_compliance.scanner.request import ScanInputError
+
+    try:
+        return call_aws(call)
+    except ScanInputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def attach_configuration(document: dict[str, Any], settings: Any) -> None:
+    from lambda_compliance import report
+
+    report.attach_configuration(document, settings)
 
 
 def _emit(document: dict[str, Any], args: argparse.Namespace) -> None:
-    from rich.console import Console
+    """The ``report`` command's output (a deployed Config's document), as ``scan`` renders its own."""
+    from lambda_compliance.report import output
 
-    from lambda_compliance import report
-
-    renderer = report.renderers()[args.format]
-    if args.format == "table":
-        from functools import partial
-
-        view = {
-            "details": getattr(args, "details", False),
-            "quiet": getattr(args, "quiet", False),
-            "reports": getattr(args, "reports", None),
-            "demo": bool(getattr(args, "demo", False)),
-        }
-        renderer = partial(renderer, **view)
-        if "before_remediation" in document and not view["quiet"]:
-            from lambda_compliance.remediation.demo import with_before_after
-
-            renderer = with_before_after(renderer)
-    if args.output:
-        path = Path(args.output)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if args.format == "table":
-                with path.open("w", encoding="utf-8") as handle:
-                    renderer(document, Console(file=handle, width=160, no_color=True))
-            else:
-                path.write_text(renderer(document, None) or "", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {path}: {exc.strerror}") from None
-        print(f"wrote {args.format} report to {path}", file=sys.stderr)
-        return
-    text = renderer(document, Console())
-    if text is not None:
-        sys.stdout.write(text)
+    options = output.OutputOptions(format=args.format, path=args.output, reports_dir=args.reports)
+    _checked(lambda: output.emit(document, options))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -175,24 +175,29 @@ def apply_safe(estate: Any, rules: Iterable[Any], evaluations: Iterable[Mapping[
     return [results[i] for i in range(len(planned))]
 
 
-def remediate(estate: Any, rules: list[Any], reports: list[Any]) -> Remediated:
-    """Remediate after the first scan (``reports``); the caller rescans and then calls ``attach``."""
-    from lambda_compliance import report
+def remediate(estate: Any, result: Any) -> Remediated:
+    """Remediate after the first scan (a ``ScanResult``); the caller rescans and attaches ``attachment``."""
+    from lambda_compliance import catalog, report
 
-    before = report.build_document(reports, rules)
-    return Remediated(before, apply_safe(estate, rules, before["evaluations"]))
+    evaluations = [r.as_dict() for r in result.evaluations]
+    errors = [e.as_dict() for e in result.errors]
+    before = {"evaluations": evaluations, "errors": errors, "summary": report.summarise(evaluations, errors)}
+    rules = [catalog.load_rule(name) for name in result.rules]
+    return Remediated(before, apply_safe(estate, rules, evaluations))
 
 
-def attach(document: dict[str, Any], remediated: Remediated) -> None:
-    """Put the first scan and the runs into the (rescanned) report document."""
-    document["before_remediation"] = {
-        "evaluations": remediated.before["evaluations"],
-        "errors": remediated.before["errors"],
-        "summary": remediated.before["summary"],
-    }
-    document["remediation"] = {
-        "runs": [run.as_dict() for run in remediated.runs],
-        "summary": dict(sorted(Counter(run.status for run in remediated.runs).items())),
+def attachment(remediated: Remediated) -> dict[str, Any]:
+    """The first scan and the runs, as the (rescanned) report document shows them."""
+    return {
+        "before_remediation": {
+            "evaluations": remediated.before["evaluations"],
+            "errors": remediated.before["errors"],
+            "summary": remediated.before["summary"],
+        },
+        "remediation": {
+            "runs": [run.as_dict() for run in remediated.runs],
+            "summary": dict(sorted(Counter(run.status for run in remediated.runs).items())),
+        },
     }
 
 

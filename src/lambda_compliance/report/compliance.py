@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_compliance.catalog import frameworks
+from lambda_compliance.report.rows import Rows
 from lambda_compliance.runtime import annotations
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -57,15 +59,7 @@ METRIC_LABEL = (
 SCOPE_EVIDENCE = "Confirmation that the scanned accounts and regions are the whole in-scope population."
 
 
-def framework_rules(rules: Sequence[Any], key: str) -> list[Any]:
-    """The rules mapped to framework ``key`` (``--framework``); ValueError names the choices."""
-    if key not in frameworks.FRAMEWORKS:
-        raise ValueError(f"unknown framework '{key}' (choose from {', '.join(frameworks.FRAMEWORKS)})")
-    mapped = set(frameworks.rules_for_framework(key))
-    chosen = [r for r in rules if r.rule_name() in mapped]
-    if not chosen:
-        raise ValueError(f"no selected rule evidences a {key} clause")
-    return chosen
+framework_rules = frameworks.framework_rules  # ``--framework``: the selection lives with the mappings
 
 
 def rule_metadata(names: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -144,9 +138,53 @@ def _exempted(evaluation: dict[str, Any], exemptions: list[dict[str, Any]]) -> d
     }
 
 
+@dataclass
+class _RuleRows:
+    """Where one rule's evaluations sit in ``document["evaluations"]`` (positions, not copies), and its counts."""
+
+    passing: int = 0
+    failing: list[int] = field(default_factory=list)
+    exempt: list[int] = field(default_factory=list)
+    not_applicable: Counter[str] = field(default_factory=Counter)
+    totals: Counter[str] = field(default_factory=Counter)
+    not_applicable_json: dict[str, int] = field(default_factory=dict)  # one object, shown by every clause
+
+
+def _rule_rows(evaluations: Iterable[dict[str, Any]]) -> dict[str, _RuleRows]:
+    """One pass over the evaluations for every framework and clause (the rows themselves are not kept)."""
+    out: dict[str, _RuleRows] = {}
+    for i, e in enumerate(evaluations):
+        rows = out.get(e["rule"])
+        if rows is None:
+            rows = out[e["rule"]] = _RuleRows()
+        compliance = e["compliance"]
+        rows.totals[compliance] += 1
+        if compliance == "COMPLIANT":
+            rows.passing += 1
+        elif compliance == "NON_COMPLIANT":
+            rows.failing.append(i)
+        elif compliance == "NOT_APPLICABLE":
+            if e["annotation"].startswith(EXEMPT_PREFIX):
+                rows.exempt.append(i)
+            else:
+                rows.not_applicable[e["annotation"]] += 1
+    for rows in out.values():
+        rows.not_applicable_json = dict(rows.not_applicable)
+    return out
+
+
+def _failing_resource(name: str, e: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rule": name,
+        "resourceId": e["resourceId"],
+        "accountId": e.get("accountId", ""),
+        "annotation": e.get("annotation", ""),
+    }
+
+
 def _rule_evidence(
     pair: frameworks.ClauseMapping,
-    evaluations: list[dict[str, Any]],
+    rows: _RuleRows,
     state: dict[str, Any],
     exemptions: list[dict[str, Any]],
 ) -> dict[str, Any]:
@@ -154,16 +192,9 @@ def _rule_evidence(
     name = pair.rule
     params = state["parameters"].get(name, {})
     unmet = list(pair.unmet(params))
-    exempt = [
-        e for e in evaluations if e["compliance"] == "NOT_APPLICABLE" and e["annotation"].startswith(EXEMPT_PREFIX)
-    ]
-    not_applicable = Counter(
-        e["annotation"]
-        for e in evaluations
-        if e["compliance"] == "NOT_APPLICABLE" and not e["annotation"].startswith(EXEMPT_PREFIX)
-    )
-    passing = sum(1 for e in evaluations if e["compliance"] == "COMPLIANT")
-    failing = [e for e in evaluations if e["compliance"] == "NON_COMPLIANT"]
+    row = state["row"]
+    not_applicable = rows.not_applicable
+    passing, failing, exempt = rows.passing, len(rows.failing), len(rows.exempt)
     gap = None
     if name not in state["scanned"]:
         gap = f"{name} was not run in this scan (disabled or not selected)"
@@ -183,21 +214,14 @@ def _rule_evidence(
         "gap": gap,
         "requires": [r.describe() for r in pair.requires],
         "parameters": {k: v for k, v in params.items()},
-        "population": passing + len(failing),
+        "population": passing + failing,
         "passing": passing,
-        "failing": len(failing),
-        "exempted": len(exempt),
-        "notApplicable": dict(not_applicable),
-        "failingResources": [
-            {
-                "rule": name,
-                "resourceId": e["resourceId"],
-                "accountId": e.get("accountId", ""),
-                "annotation": e.get("annotation", ""),
-            }
-            for e in failing
-        ],
-        "exemptedResources": [_exempted(e, exemptions) for e in exempt],
+        "failing": failing,
+        "exempted": exempt,
+        "notApplicable": rows.not_applicable_json,
+        # Made when read (see report.rows): each failing row is listed per clause and framework.
+        "failingResources": Rows(rows.failing, lambda i: _failing_resource(name, row(i))),
+        "exemptedResources": Rows(rows.exempt, lambda i: _exempted(row(i), exemptions)),
     }
 
 
@@ -217,12 +241,12 @@ def _clause(
     key: str,
     clause_id: str,
     pairs: list[frameworks.ClauseMapping],
-    by_rule: dict[str, list[dict[str, Any]]],
+    by_rule: dict[str, _RuleRows],
     state: dict[str, Any],
 ) -> dict[str, Any]:
     fw = frameworks.framework(key)
     exemptions = _exemption_index(state["document"])
-    rules = [_rule_evidence(p, by_rule.get(p.rule, []), state, exemptions) for p in pairs]
+    rules = [_rule_evidence(p, by_rule.get(p.rule) or _RuleRows(), state, exemptions) for p in pairs]
     counting = [r for r in rules if r["counts"]]
     status = clause_status(rules)
     manual = [SCOPE_EVIDENCE]
@@ -252,18 +276,20 @@ def _clause(
         "operationalMetric": _percent(passing, failing),
         "rules": rules,
         "gaps": gaps,
-        "failingResources": [f for r in counting for f in r["failingResources"]],
-        "exemptedResources": [x for r in counting for x in r["exemptedResources"]],
+        "failingResources": Rows.chain(r["failingResources"] for r in counting),
+        "exemptedResources": Rows.chain(r["exemptedResources"] for r in counting),
         "manualEvidence": manual,
     }
 
 
-def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _framework(
+    key: str, document: dict[str, Any], rules: dict[str, dict[str, Any]], by_rule: dict[str, _RuleRows] | None = None
+) -> dict[str, Any]:
     fw = frameworks.framework(key)
     scanned = set(document["scan"]["rules"])
-    by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for evaluation in document["evaluations"]:
-        by_rule[evaluation["rule"]].append(evaluation)
+    evaluations = document["evaluations"]
+    if by_rule is None:
+        by_rule = _rule_rows(evaluations)
     errored = {
         e["rule"]: e.get("message", "error") for e in document.get("errors", []) if e.get("kind", "error") == "error"
     }
@@ -272,6 +298,7 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
         "scanned": scanned,
         "errored": errored,
         "parameters": parameters_in_force(document),
+        "row": evaluations.__getitem__,
     }
     pairs: dict[str, list[frameworks.ClauseMapping]] = defaultdict(list)
     for pair in frameworks.mapping(key):
@@ -280,23 +307,35 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
     clauses = [_clause(key, cid, pairs[cid], by_rule, state) for cid in sorted(pairs, key=order.__getitem__)]
 
     fw_rules = sorted({p.rule for p in frameworks.mapping(key)} & scanned)
-    findings = []
+    row = evaluations.__getitem__
+
+    def finding(i: int) -> dict[str, Any]:
+        e = row(i)
+        meta = rules.get(e["rule"], {})
+        return {
+            **e,
+            "severity": meta.get("severity", "medium"),
+            "title": meta.get("title", e["rule"]),
+            "clauses": list(meta.get("clauses", {}).get(key, ())),
+            "remediation": meta.get("remediation"),
+        }
+
+    def worst_first(i: int) -> tuple[int, str, str, str]:
+        e = row(i)
+        return (
+            SEVERITY_ORDER.get(rules.get(e["rule"], {}).get("severity", "medium"), 9),
+            e["rule"],
+            e["accountId"],
+            e["resourceId"],
+        )
+
+    positions = [i for name in fw_rules if name in by_rule for i in by_rule[name].failing]
+    positions.sort(key=worst_first)
+    findings = Rows(positions, finding)
+    totals: Counter[str] = Counter()
     for name in fw_rules:
-        meta = rules.get(name, {})
-        for e in by_rule.get(name, ()):
-            if e["compliance"] != "NON_COMPLIANT":
-                continue
-            findings.append(
-                {
-                    **e,
-                    "severity": meta.get("severity", "medium"),
-                    "title": meta.get("title", name),
-                    "clauses": list(meta.get("clauses", {}).get(key, ())),
-                    "remediation": meta.get("remediation"),
-                }
-            )
-    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["rule"], f["accountId"], f["resourceId"]))
-    totals: Counter[str] = Counter(e["compliance"] for n in fw_rules for e in by_rule.get(n, ()))
+        if name in by_rule:
+            totals.update(by_rule[name].totals)
     status_counts = Counter(c["status"] for c in clauses)
     return {
         "key": key,
@@ -316,7 +355,7 @@ def _framework(key: str, document: dict[str, Any], rules: dict[str, dict[str, An
         "rules": fw_rules,
         "clauses": clauses,
         "failing": findings,
-        "exempted": [x for c in clauses for x in c["exemptedResources"]],
+        "exempted": Rows.chain(c["exemptedResources"] for c in clauses),
         "notEvidenced": [
             {
                 "clauses": [{"id": c, "title": fw.clauses[c].title} for c in gap.clause_ids],
@@ -334,7 +373,8 @@ def enrich(document: dict[str, Any], framework: str | None = None) -> dict[str, 
     rules = rule_metadata(names)
     keys = (framework,) if framework else frameworks.FRAMEWORKS
     document["rules"] = rules
-    document["frameworks"] = [_framework(key, document, rules) for key in keys]
+    by_rule = _rule_rows(document["evaluations"])
+    document["frameworks"] = [_framework(key, document, rules, by_rule) for key in keys]
     targets = document["scan"].get("targets", [])
     document["scan"]["framework"] = framework
     document["scan"]["time"] = min((t["started"] for t in targets if t.get("started")), default=None)
@@ -398,7 +438,11 @@ def write_reports(
     written = []
     for fmt in formats:
         path = out / f"lambda-compliance.{fmt}"
-        path.write_text(report.renderers()[fmt](document, None) or "", encoding="utf-8")
+        if fmt in report.writers():
+            with path.open("w", encoding="utf-8") as handle:
+                report.writers()[fmt](document, handle)
+        else:
+            path.write_text(report.renderers()[fmt](document, None) or "", encoding="utf-8")
         written.append(str(path))
     if "csv" in formats:
         from lambda_compliance.report import csv_format

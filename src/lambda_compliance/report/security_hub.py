@@ -216,3 +216,21 @@ _IMPORTABLE = frozenset(
         "RecordState",
     }
 )
+
+
+def import_document(document: dict[str, Any], session: Any, endpoint: str | None) -> list[str]:
+    """``--to-security-hub``: import into Security Hub of the credentials' account; one line per region."""
+    from botocore.config import Config
+
+    from lambda_compliance.scanner.clients import call_aws
+
+    config = Config(retries={"mode": "standard", "total_max_attempts": 5})
+
+    def client(region: str) -> Any:
+        return session.client("securityhub", region_name=region, endpoint_url=endpoint, config=config)
+
+    region = session.region_name or "us-east-1"
+    account = call_aws(
+        lambda: session.client("sts", region_name=region, endpoint_url=endpoint).get_caller_identity()["Account"]
+    )
+    return [result.line() for result in call_aws(lambda: publish(document, client, account))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -81,3 +82,47 @@ class ScanClientFactory:
                 client.meta.events.register("before-send", self.counter)
                 self._clients[key] = client
             return client
+
+
+CREDENTIAL_ERRORS = frozenset(
+    {
+        "InvalidClientTokenId",
+        "ExpiredToken",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "AccessDenied",
+        "AccessDeniedException",
+        "ExpiredTokenException",
+        "AuthFailure",
+        "OptInRequired",
+    }
+)
+
+
+def call_aws(call: Callable[[], Any]) -> Any:
+    """Run ``call``; credential, region and endpoint problems become one-line ``ScanInputError``s."""
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+    )
+
+    from lambda_compliance.scanner.request import ScanInputError
+
+    try:
+        return call()
+    except (NoCredentialsError, PartialCredentialsError):
+        raise ScanInputError("no AWS credentials found (set a profile with --profile or AWS_PROFILE)") from None
+    except NoRegionError:
+        raise ScanInputError("no AWS region set (use --region)") from None
+    except EndpointConnectionError as exc:
+        raise ScanInputError(f"cannot reach AWS endpoint {exc.kwargs.get('endpoint_url', '')}") from None
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in CREDENTIAL_ERRORS:
+            raise ScanInputError(
+                f"AWS rejected the credentials or permissions ({code} on {exc.operation_name})"
+            ) from None
+        raise

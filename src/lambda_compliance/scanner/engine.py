@@ -10,9 +10,11 @@ other rules still complete.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -26,7 +28,8 @@ from lambda_compliance.runtime.rulebase import ComplianceRule
 VALID_COMPLIANCE = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
 
 
-@dataclass(frozen=True)
+# Slots: a scan holds one Result per evaluation until the reports are written (no per-row __dict__).
+@dataclass(frozen=True, slots=True)
 class Result:
     rule: str
     resourceType: str
@@ -37,10 +40,18 @@ class Result:
     region: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {
+            "rule": self.rule,
+            "resourceType": self.resourceType,
+            "resourceId": self.resourceId,
+            "compliance": self.compliance,
+            "annotation": self.annotation,
+            "accountId": self.accountId,
+            "region": self.region,
+        }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleError:
     rule: str
     message: str
@@ -106,7 +117,8 @@ def _event(rule: str, account_id: str, raw_params: Mapping[str, Any], periodic: 
 
 def _to_result(rule: str, evaluation: Evaluation, ci: ConfigItem | None, account: str, region: str) -> Result:
     compliance = evaluation.complianceType if evaluation.complianceType in VALID_COMPLIANCE else "NON_COMPLIANT"
-    annotation = (evaluation.annotation or "")[:ANNOTATION_LIMIT]
+    # Interned: the same annotation recurs across many resources (one string kept, not one per row).
+    annotation = sys.intern((evaluation.annotation or "")[:ANNOTATION_LIMIT])
     return Result(
         rule=rule,
         resourceType=str(evaluation.complianceResourceType or (ci.resource_type if ci else "")),
@@ -161,9 +173,12 @@ def run(
         return out
 
     outcome = Outcome()
+    pending = iter(tasks)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for part in pool.map(evaluate, tasks):
-            outcome.extend(part)
+        # A bounded window of futures (not one per task up front): memory stays flat in the task count.
+        while batch := list(islice(pending, max(1, workers) * 32)):
+            for part in pool.map(evaluate, batch):
+                outcome.extend(part)
     outcome.results.sort(key=lambda r: (r.rule, r.accountId, r.region, r.resourceType, r.resourceId))
     return outcome
 
