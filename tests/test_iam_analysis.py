@@ -626,3 +626,34 @@ def test_summarise_with_actions_shows_a_few() -> None:
         perms_of(allow(["s3:PutObject", "sqs:SendMessage", "sns:Publish", "s3:DeleteObject"]))
     )
     assert summarise([f], 200, actions=True) == "s3:DeleteObject, s3:PutObject, sns:Publish +1 via app/#0"
+
+
+def test_the_action_table_is_loaded_once_when_threads_meet_it_empty(monkeypatch: pytest.MonkeyPatch):
+    """A scan's worker threads reach the table together: one loads it, the others wait for that copy."""
+    import threading
+
+    from lambda_compliance.domain.iam import actions
+
+    monkeypatch.setattr(actions, "_LOADED", [])
+    loads: list[int] = []
+    original = actions._load
+    barrier = threading.Barrier(8)
+
+    def counted_load():  # type: ignore[no-untyped-def]
+        loads.append(1)
+        return original()
+
+    monkeypatch.setattr(actions, "_load", counted_load)
+    seen: list[object] = []
+
+    def reach() -> None:
+        barrier.wait()
+        seen.append(actions._table())
+
+    threads = [threading.Thread(target=reach) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1
+    assert len({id(t) for t in seen}) == 1

@@ -182,7 +182,7 @@ patterns += [k.pattern for k in vars(identifiers).values() if isinstance(k, iden
 print(json.dumps({
     "modules": len(shipped),
     "uncompiled": uncompiled,
-    "iam_action_table_loaded": actions._table.cache_info().currsize,
+    "iam_action_table_loaded": len(actions._LOADED),
     "runtimes_loaded": runtimes._table.cache_info().currsize,
     "patterns": len(patterns),
     "patterns_compiled": sum(p.is_compiled for p in patterns),

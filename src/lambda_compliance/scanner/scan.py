@@ -229,12 +229,6 @@ def _evaluate(
     workers: int,
 ) -> engine.Outcome:
     sink.add_total(engine.count_tasks(rules, items))
-    if any("AWS::IAM::Role" in rule.spec.inventory_types for rule in rules):
-        # The IAM action table loads on first use; load it here, once, before the worker threads
-        # start: sixteen threads meeting it empty each built their own copy (tens of MB apiece).
-        from lambda_compliance.domain.iam import actions
-
-        actions.dataset_info()
     return engine.run(
         rules,
         items,

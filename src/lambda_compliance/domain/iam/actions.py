@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -36,8 +37,21 @@ class _Table:
     by_service: dict[str, frozenset[str]]  # "iam" -> {"iam:passrole", ...}
 
 
-@cache
+_LOCK = threading.Lock()
+_LOADED: list[_Table] = []
+
+
 def _table() -> _Table:
+    """The table, loaded once per process: threads meeting it empty wait for the first to load it
+    (functools.cache would let each build its own copy, tens of MB apiece, in a scan's worker threads)."""
+    if not _LOADED:
+        with _LOCK:
+            if not _LOADED:
+                _LOADED.append(_load())
+    return _LOADED[0]
+
+
+def _load() -> _Table:
     blob = resources.files(__package__ or "lambda_compliance.domain.iam").joinpath("iam_actions.json.gz").read_bytes()
     raw: dict[str, Any] = json.loads(gzip.decompress(blob))
     levels: dict[str, str] = raw["levels"]
