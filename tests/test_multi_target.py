@@ -93,3 +93,20 @@ def test_organization_accounts_through_org_role(moto, run_cli):
     accounts = {e["accountId"] for e in document["evaluations"]}
     assert member_id in accounts
     assert status == 1  # member-fn has no tracing
+
+
+def test_assumed_sessions_share_one_model_loader_and_keep_their_own_credentials(moto):
+    """Each target's session reads the same cached service models (memory per account scanned at once),
+    while its credentials stay its own."""
+    from lambda_compliance.scanner import targets
+
+    base = moto.session
+    first, second = (
+        targets.assumed_session(base, f"arn:aws:iam::{a}:role/audit", "us-east-1", moto.endpoint_url) for a in ACCOUNTS
+    )
+    loader = base._session.get_component("data_loader")
+    assert first._session.get_component("data_loader") is loader
+    assert second._session.get_component("data_loader") is loader
+    ids = [s.client("sts", endpoint_url=moto.endpoint_url).get_caller_identity()["Account"] for s in (first, second)]
+    assert ids == list(ACCOUNTS)
+    assert first.get_credentials().access_key != second.get_credentials().access_key

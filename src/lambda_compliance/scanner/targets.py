@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lambda_compliance.scanner.engine import describe_error
@@ -39,11 +40,17 @@ def assumed_session(base: boto3.Session, role_arn: str, region: str, endpoint_ur
     credentials = _client(base, "sts", region, endpoint_url).assume_role(
         RoleArn=role_arn, RoleSessionName=SESSION_NAME, DurationSeconds=3600
     )["Credentials"]
+    # One data loader for every target's session: botocore caches each service's model in its loader, so a
+    # session of its own per account would hold its own copy of the EC2, IAM, Lambda ... models (megabytes
+    # each) for every account scanned at once.
+    botocore_session = botocore.session.Session()
+    botocore_session.register_component("data_loader", base._session.get_component("data_loader"))
     return boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
         region_name=region,
+        botocore_session=botocore_session,
     )
 
 
