@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from lambda_compliance.cloudformation import get_att, policy, ref, sub
-from lambda_compliance.packaging import hook, naming
+from lambda_compliance.packaging import hook, naming, rule_stack
 
 RUNTIME = "python3.12"
 TIMEOUT_SECONDS = 30  # Hooks wait 30 seconds for the function
@@ -83,91 +83,17 @@ def _parameters() -> dict[str, Any]:
     }
 
 
-def _shared_statements() -> list[dict[str, Any]]:
-    return [
-        {
-            "Sid": "WriteOwnLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": sub(LOG_GROUP_ARN + ":*"),
-        },
-        {
-            "Sid": "WriteTraces",
-            "Effect": "Allow",
-            "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
-            "Resource": "*",
-        },
-        {
-            "Sid": "SendDeadLetters",
-            "Effect": "Allow",
-            "Action": "sqs:SendMessage",
-            "Resource": get_att("DeadLetterQueue", "Arn"),
-        },
-    ]
-
-
-def _key() -> dict[str, Any]:
-    return {
-        "Type": "AWS::KMS::Key",
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
-        "Properties": {
-            "Description": "lambda-compliance hook: function environment and logs",
-            "EnableKeyRotation": True,
-            "KeyPolicy": policy(
-                {
-                    "Sid": "AccountAdministersKeyThroughIam",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
-                {
-                    "Sid": "CloudWatchLogsEncryptsHookLogs",
-                    "Effect": "Allow",
-                    "Principal": {"Service": sub("logs.${AWS::Region}.amazonaws.com")},
-                    "Action": [
-                        "kms:Decrypt*",
-                        "kms:Describe*",
-                        "kms:Encrypt*",
-                        "kms:GenerateDataKey*",
-                        "kms:ReEncrypt*",
-                    ],
-                    "Resource": "*",
-                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": sub(LOG_GROUP_ARN)}},
-                },
-            ),
-        },
-    }
-
-
 def build(layer_key: str, hook_key: str) -> dict[str, Any]:
     """The template; ``layer_key`` and ``hook_key`` are relative to ArtifactPrefix."""
+    key = rule_stack.function_key("lambda-compliance hook: function environment and logs", "HookLogs", LOG_GROUP_ARN)
     resources: dict[str, Any] = {
-        "Layer": {
-            "Type": "AWS::Lambda::LayerVersion",
-            "Properties": {
-                "LayerName": naming.LAYER_NAME,
-                "Description": f"lambda-compliance library, data and rdklib ({layer_key})"[:256],
-                "Content": {"S3Bucket": ref("ArtifactBucket"), "S3Key": sub("${ArtifactPrefix}" + layer_key)},
-                "CompatibleRuntimes": [RUNTIME],
-                "CompatibleArchitectures": ["arm64", "x86_64"],
-                "LicenseInfo": "Apache-2.0",
-            },
-        },
-        "Key": _key(),
-        "DeadLetterQueue": {
-            "Type": "AWS::SQS::Queue",
-            "DeletionPolicy": "Delete",
-            "UpdateReplacePolicy": "Delete",
-            "Properties": {"SqsManagedSseEnabled": True, "MessageRetentionPeriod": 1209600},
-        },
+        **rule_stack.function_commons(layer_key, key),
         "Boundary": {
             "Type": "AWS::IAM::ManagedPolicy",
             "Properties": {
                 "Description": "lambda-compliance hook: the most the hook function's role may ever be allowed",
                 "Path": naming.RULE_ROLE_PATH,
-                "PolicyDocument": policy(*_shared_statements()),
+                "PolicyDocument": policy(*rule_stack.shared_statements(sub(LOG_GROUP_ARN + ":*"))),
             },
         },
         "FunctionRole": {
@@ -187,7 +113,7 @@ def build(layer_key: str, hook_key: str) -> dict[str, Any]:
                 "Description": "lambda-compliance hook: logs, traces and dead letters (the rules call no AWS API)",
                 "Path": naming.RULE_ROLE_PATH,
                 "Roles": [ref("FunctionRole")],
-                "PolicyDocument": policy(*_shared_statements()),
+                "PolicyDocument": policy(*rule_stack.shared_statements(sub(LOG_GROUP_ARN + ":*"))),
             },
         },
         "Logs": {

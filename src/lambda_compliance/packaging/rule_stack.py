@@ -163,8 +163,8 @@ def _assume_member_role() -> dict[str, Any]:
     }
 
 
-def _shared_statements(log_groups: dict[str, Any]) -> list[dict[str, Any]]:
-    """What every rule function needs whatever its rule: its logs, its traces, its dead letters."""
+def shared_statements(log_groups: dict[str, Any]) -> list[dict[str, Any]]:
+    """What every function of ours needs whatever it judges: its logs, its traces, its dead letters."""
     return [
         {
             "Sid": "WriteOwnLogs",
@@ -188,6 +188,13 @@ def _shared_statements(log_groups: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _key() -> dict[str, Any]:
+    key = function_key("lambda-compliance: rule function environment variables and logs", "RuleLogs", RULE_LOG_GROUPS)
+    return {"Type": key["Type"], "Condition": "CreateKey", **{k: v for k, v in key.items() if k != "Type"}}
+
+
+def function_key(description: str, logs: str, log_groups_arn: str) -> dict[str, Any]:
+    """A customer managed key, rotated, for functions' environment variables and for CloudWatch Logs to encrypt
+    the log groups ``log_groups_arn`` (a Fn::Sub string) with: the rule stack's and the hook stack's."""
     statements = [
         {
             "Sid": "AccountAdministersKeyThroughIam",
@@ -197,21 +204,20 @@ def _key() -> dict[str, Any]:
             "Resource": "*",
         },
         {
-            "Sid": "CloudWatchLogsEncryptsRuleLogs",
+            "Sid": f"CloudWatchLogsEncrypts{logs}",
             "Effect": "Allow",
             "Principal": {"Service": sub("logs.${AWS::Region}.amazonaws.com")},
             "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
             "Resource": "*",
-            "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": sub(RULE_LOG_GROUPS)}},
+            "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": sub(log_groups_arn)}},
         },
     ]
     return {
         "Type": "AWS::KMS::Key",
-        "Condition": "CreateKey",
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
         "Properties": {
-            "Description": "lambda-compliance: rule function environment variables and logs",
+            "Description": description,
             "EnableKeyRotation": True,
             "KeyPolicy": policy(*statements),
         },
@@ -220,7 +226,7 @@ def _key() -> dict[str, Any]:
 
 def _boundary(rules: Sequence[type[ComplianceRule]]) -> dict[str, Any]:
     reads = {"Sid": "EvaluateAndRead", "Effect": "Allow", "Action": list(perms.union(rules)), "Resource": "*"}
-    shared = _shared_statements(sub(RULE_LOG_GROUPS))
+    shared = shared_statements(sub(RULE_LOG_GROUPS))
     return {
         "Type": "AWS::IAM::ManagedPolicy",
         "Condition": "CreateBoundary",
@@ -246,7 +252,7 @@ def _rule_resources(rule: type[ComplianceRule], layer_key: str, code_key: str) -
     reads = perms.declared_reads(rule)
     if reads:
         single.append({"Sid": "ReadForRule", "Effect": "Allow", "Action": list(reads), "Resource": "*"})
-    shared = _shared_statements(log_group_arn)
+    shared = shared_statements(log_group_arn)
     tags = [{"Key": TAG_KEY, "Value": name}]
     return {
         ids["Role"]: {
@@ -328,9 +334,9 @@ def _rule_resources(rule: type[ComplianceRule], layer_key: str, code_key: str) -
     }
 
 
-def build(rules: Sequence[type[ComplianceRule]], layer_key: str, code_keys: dict[str, str]) -> dict[str, Any]:
-    """The template; ``layer_key`` and ``code_keys`` (rule -> key) are relative to ArtifactPrefix."""
-    resources: dict[str, Any] = {
+def function_commons(layer_key: str, key: dict[str, Any]) -> dict[str, Any]:
+    """The layer, the key and the dead-letter queue a stack's functions share (the rule stack's, the hook's)."""
+    return {
         "Layer": {
             "Type": "AWS::Lambda::LayerVersion",
             "Properties": {
@@ -342,15 +348,19 @@ def build(rules: Sequence[type[ComplianceRule]], layer_key: str, code_keys: dict
                 "LicenseInfo": "Apache-2.0",
             },
         },
-        "Key": _key(),
+        "Key": key,
         "DeadLetterQueue": {
             "Type": "AWS::SQS::Queue",
             "DeletionPolicy": "Delete",
             "UpdateReplacePolicy": "Delete",
             "Properties": {"SqsManagedSseEnabled": True, "MessageRetentionPeriod": 1209600},
         },
-        "Boundary": _boundary(rules),
     }
+
+
+def build(rules: Sequence[type[ComplianceRule]], layer_key: str, code_keys: dict[str, str]) -> dict[str, Any]:
+    """The template; ``layer_key`` and ``code_keys`` (rule -> key) are relative to ArtifactPrefix."""
+    resources: dict[str, Any] = {**function_commons(layer_key, _key()), "Boundary": _boundary(rules)}
     for rule in rules:
         resources.update(_rule_resources(rule, layer_key, code_keys[rule.rule_name()]))
     return {
