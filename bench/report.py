@@ -112,13 +112,16 @@ def _scale(results: dict[str, Any], targets: list[tuple[str, bool, str, str]]) -
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, m in scale:
-        counts = m["counts"]
-        evaluations = sum(v for k, v in counts.items() if not k.startswith("errors:"))
+        counts = m.get("counts")  # None: not recorded by that run
+        if counts:
+            evaluations = sum(v for k, v in counts.items() if not k.startswith("errors:"))
+            tally = f"{evaluations:,} | {counts.get('errors:skipped', 0):,} | {counts.get('errors:error', 0):,}"
+        else:
+            tally = "— | — | —"
         lines.append(
             f"| {n:,} | {m['seconds']:.1f} s | {m['cpu_seconds']:.1f} s | {1000 * m['cpu_seconds'] / n:.2f} ms "
             f"| {m['moto_cpu_seconds']:.1f} s | {m['seconds'] / max(1e-9, m['moto_cpu_seconds']):.2f} "
-            f"| {m['requests'] / n:.2f} | {m['max_rss_mb']:.0f} MB | {evaluations:,} "
-            f"| {counts.get('errors:skipped', 0):,} | {counts.get('errors:error', 0):,} |"
+            f"| {m['requests'] / n:.2f} | {m['max_rss_mb']:.0f} MB | {tally} |"
         )
     first_n, first = scale[0]
     if len(scale) > 1:

@@ -172,10 +172,12 @@ def scan_argv(endpoint: str, output: Path, *extra: str) -> list[str]:
 
 
 def count_results(report: Path) -> dict[str, int]:
-    """Evaluations by compliance in a JSON report, read in chunks (a 10,000-function report is large)."""
+    """Evaluations by compliance and errors by kind in a JSON report, read in chunks (a 10,000-function report
+    is large). Only the top-level ``evaluations`` and ``errors`` rows count: their keys stand at six spaces of
+    indentation; the framework sections repeat failing rows deeper down."""
     kinds = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA")
-    needles = {c: f'"compliance": "{c}"'.encode() for c in kinds}
-    needles.update({f"errors:{k}": f'"kind": "{k}"'.encode() for k in ("error", "skipped")})
+    needles = {c: f'\n      "compliance": "{c}"'.encode() for c in kinds}
+    needles.update({f"errors:{k}": f'\n      "kind": "{k}"'.encode() for k in ("error", "skipped")})
     counts = dict.fromkeys(needles, 0)
     tail = b""
     keep = max(len(n) for n in needles.values())

@@ -21,22 +21,38 @@ if str(ROOT) not in sys.path:
 from bench import report, run, scale  # noqa: E402
 
 
-def test_count_results_counts_matches_that_straddle_the_read_chunks(tmp_path: Path):
-    needle = b'"compliance": "NON_COMPLIANT"'
-    other = b'"compliance": "COMPLIANT"'
+def test_count_results_counts_top_level_rows_also_where_they_straddle_the_read_chunks(tmp_path: Path):
+    """Rows of the top-level lists count; the same rows repeated deeper (framework sections) do not."""
+    row = b'\n      "compliance": "NON_COMPLIANT"'
+    nested = b'\n          "compliance": "NON_COMPLIANT"'
     body = bytearray()
-    # Place matches so one ends exactly at, one straddles and one starts at the 1 MiB chunk boundary.
-    boundary = 1 << 20
-    for start in (boundary - len(needle), boundary - 7, boundary, 2 * boundary - 3):
-        body += b" " * (start - len(body)) + needle
-    body += b"," + other + b', "kind": "skipped"'
+    boundary = 1 << 20  # the read size: one row ends at, one straddles and one starts at the boundary
+    for start in (boundary - len(row), boundary - 7, boundary, 2 * boundary - 3):
+        body += b" " * (start - len(body)) + row
+    body += nested + b'\n      "compliance": "COMPLIANT"' + b'\n      "kind": "skipped"'
     report_file = tmp_path / "scan.json"
     report_file.write_bytes(bytes(body))
     counts = scale.count_results(report_file)
-    assert counts["NON_COMPLIANT"] == bytes(body).count(needle) == 4
+    assert counts["NON_COMPLIANT"] == 4
     assert counts["COMPLIANT"] == 1
     assert counts["errors:skipped"] == 1
     assert counts["errors:error"] == 0
+
+
+def test_count_results_agrees_with_the_report_it_reads(tmp_path: Path):
+    """The real writer's layout: a document with evaluations, errors and a framework section repeating rows."""
+    import json
+
+    rows = [{"rule": "R", "compliance": c} for c in ("COMPLIANT", "NON_COMPLIANT", "NON_COMPLIANT")]
+    document = {
+        "evaluations": rows,
+        "errors": [{"rule": "S", "kind": "skipped"}],
+        "frameworks": [{"clauses": [{"failing": rows[1:]}]}],
+    }
+    report_file = tmp_path / "scan.json"
+    report_file.write_text(json.dumps(document, indent=2))
+    counts = scale.count_results(report_file)
+    assert (counts["COMPLIANT"], counts["NON_COMPLIANT"], counts["errors:skipped"]) == (1, 2, 1)
 
 
 def test_requests_counts_every_call_and_the_pages_aws_would_have_needed(monkeypatch: pytest.MonkeyPatch):
