@@ -91,6 +91,13 @@ def _linear_limit(factor: float) -> float:
     return LINEAR.get(round(factor), 1.05 * factor) if float(factor).is_integer() else 1.05 * factor
 
 
+def _linear(label: str, factor: float, seconds: float, base_seconds: float, key: str) -> tuple[str, bool, str, str]:
+    """The target that ``seconds`` for a ``factor`` times larger run stays within the linear limit."""
+    limit = _linear_limit(factor)
+    ratio = seconds / base_seconds
+    return (label.format(limit=f"{limit:g}"), ratio <= limit, f"{ratio:.2f} x", key)
+
+
 def _by_size(table: dict[Any, Any]) -> list[tuple[int, Any]]:
     return sorted(((int(n), v) for n, v in table.items()), key=lambda kv: kv[0])
 
@@ -153,17 +160,8 @@ def _scale(results: dict[str, Any], targets: list[tuple[str, bool, str, str]]) -
             (f"scanner CPU <= {CPU_LIMIT_MS:g} ms per function at {n:,}", per <= CPU_LIMIT_MS, f"{per:.2f} ms", "cpu")
         )
     for n, m in scale[1:]:
-        factor = n / first_n
-        limit = _linear_limit(factor)
-        ratio = m["seconds"] / first["seconds"]
-        targets.append(
-            (
-                f"time at {n:,} <= {limit:g} x time at {first_n:,}",
-                ratio <= limit,
-                f"{ratio:.2f} x",
-                "linear",
-            )
-        )
+        label = f"time at {n:,} <= {{limit}} x time at {first_n:,}"
+        targets.append(_linear(label, n / first_n, m["seconds"], first["seconds"], "linear"))
     for n, m in scale:
         ratio = m["seconds"] / max(1e-9, m["moto_cpu_seconds"])
         targets.append(
@@ -207,17 +205,8 @@ def _organization(results: dict[str, Any], targets: list[tuple[str, bool, str, s
         )
     if len(org) > 1:
         first_accounts, first = org[0]
-        factor = last_accounts / first_accounts
-        limit = _linear_limit(factor)
-        ratio = last["seconds"] / first["seconds"]
-        targets.append(
-            (
-                f"organization time linear: {last_accounts} accounts <= {limit:g} x {first_accounts} accounts",
-                ratio <= limit,
-                f"{ratio:.2f} x",
-                "org_linear",
-            )
-        )
+        label = f"organization time linear: {last_accounts} accounts <= {{limit}} x {first_accounts} accounts"
+        targets.append(_linear(label, last_accounts / first_accounts, last["seconds"], first["seconds"], "org_linear"))
     most = max(m["max_in_flight"] for _, m in org)
     targets.append(
         (

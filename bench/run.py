@@ -206,17 +206,13 @@ def child_periodic(endpoint: str) -> dict[str, Any]:
 
 
 def _child(kind: str, endpoint: str) -> dict[str, Any]:
+    from bench import scale
+
     started = time.perf_counter()
     result = {"baseline": child_baseline, "periodic": child_periodic}[kind](endpoint)
     result["process_seconds"] = time.perf_counter() - started
-    result["max_rss_mb"] = _peak_rss_mb()
+    result["max_rss_mb"] = scale.peak_rss_mb()
     return result
-
-
-def _peak_rss_mb() -> float:
-    from bench.scale import peak_rss_mb
-
-    return peak_rss_mb()
 
 
 def run_child(kind: str, endpoint: str, latency_ms: float = 0) -> dict[str, Any]:
@@ -581,10 +577,11 @@ def main(argv: list[str] | None = None) -> int:
 
             estates.reset(server.endpoint)
             results["organization"] = {}
+            built_accounts = 0  # the second step adds accounts to the first's organization
             for accounts in sorted({max(1, org_accounts // 2), org_accounts}):
-                done = len(results["organization"]) and max(results["organization"])
                 _log(f"organization: {accounts} member accounts x {org_functions} functions ...")
-                scale.build_organization(server.endpoint, accounts, org_functions, start=done or 0)
+                scale.build_organization(server.endpoint, accounts, org_functions, start=built_accounts)
+                built_accounts = accounts
                 measured = _full_scan(server, accounts * org_functions, work, "--org-role", scale.ORG_ROLE)
                 measured["accounts"] = accounts
                 results["organization"][accounts] = measured
